@@ -1,0 +1,52 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PORT ?= 8000
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+RUN := $(UV) run --frozen
+DEMO_SEED ?= 2026
+
+.PHONY: install demo serve test lint typecheck pytest pytest-sqlite pytest-postgres bench static messages clean
+
+install:
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+
+demo: install
+	@$(RUN) sammen migrate --no-input -v 0
+	@$(RUN) sammen demo_data --seed $(DEMO_SEED) --if-empty
+	@$(RUN) sammen demo_logins
+	@echo "Sammen kjører på http://127.0.0.1:$(PORT)  (Ctrl+C stopper)"
+	@$(RUN) sammen run_scheduler & scheduler=$$!; \
+	  trap "kill $$scheduler 2>/dev/null" EXIT INT TERM; \
+	  $(RUN) gunicorn sammen.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+
+test: install lint typecheck pytest
+
+lint:
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+typecheck:
+	$(RUN) mypy sammen tests
+
+pytest: pytest-sqlite pytest-postgres
+
+pytest-sqlite:
+	env -u DATABASE_URL $(RUN) pytest -q
+
+pytest-postgres:
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  echo "== PostgreSQL: $$DATABASE_URL"; $(RUN) pytest -q; \
+	else echo "DATABASE_URL is not set: the PostgreSQL run is skipped."; fi
+
+bench: install
+	$(RUN) python -m bench
+
+static:
+	bash scripts/vendor_static.sh
+
+messages:
+	cd sammen && $(RUN) sammen makemessages -l nb -l en --no-obsolete && $(RUN) sammen compilemessages
+
+clean:
+	rm -rf .venv data .mypy_cache .ruff_cache

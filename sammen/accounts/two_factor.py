@@ -1,0 +1,41 @@
+"""TOTP second factor (django-otp) for local accounts that need it."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sammen.audit import actions
+from sammen.audit.log import log_change
+
+
+def device_for(user: Any) -> TOTPDevice:
+    """The user's confirmed device, or an unconfirmed one to set up (created once)."""
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Sammen", confirmed=False)
+    return device
+
+
+def verify(device: TOTPDevice, token: str) -> bool:
+    return bool(device.verify_token(token))
+
+
+def confirm(*, actor: Any, device: TOTPDevice) -> None:
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        log_change(actor=actor, action=actions.TOTP_DEVICE_CONFIRMED, obj=device.user)
+
+
+def base32_key(device: TOTPDevice) -> str:
+    return base64.b32encode(device.bin_key).decode("ascii")
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code an authenticator app shows now (tests and the demo's set-up use it)."""
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"

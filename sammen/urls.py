@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from sammen.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("sammen.accounts.urls")),
+    path("", include("sammen.roster.urls")),
+]
