@@ -1,14 +1,15 @@
 # Two commands set everything up on a fresh machine: `make demo` and `make test`.
 SHELL := /bin/bash
 PORT ?= 8000
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv from PATH, or the one pip installs as a module (`python3 -m uv`) on a fresh machine.
+UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 DEMO_SEED ?= 2026
 
 .PHONY: install demo serve test lint typecheck pytest pytest-sqlite pytest-postgres bench static messages clean
 
 install:
-	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@$(UV) sync --frozen --quiet
 
 demo: install

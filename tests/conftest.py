@@ -16,12 +16,19 @@ School «Nordby skole» (A) and «Sørby skole» (B) in one municipality:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from sammen.accounts.models import User
 from sammen.roster.models import Group, GroupKind, Guardian, Pupil, Role, School
 from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Argon2 is deliberately slow; tests that check the production hasher ask for it themselves.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass

@@ -97,6 +97,14 @@ def access_school(user: Any, public_id: uuid.UUID) -> School:
         raise Http404 from None
 
 
+def owner_schools_for(user: Any) -> QuerySet[School]:
+    """All the owner's schools, for an analyst's aggregates (counts only, never pupils)."""
+    viewer = viewer_for(user)
+    if viewer.staff is None or not viewer.has_role(Role.ANALYST):
+        return School.objects.none()
+    return School.objects.filter(owner_id=viewer.staff.owner_id)
+
+
 def may_see_staff_list(user: Any, school: School) -> bool:
     return school.pk in viewer_for(user).schools_with({Role.LEADER})
 

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sammen.roster import access
-from sammen.roster.models import OWNER_ROLES, Role, School
+from sammen.roster.models import OWNER_ROLES, Role
 
 
 @require_GET
@@ -47,14 +47,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     leader_school_ids = viewer.schools_with({Role.LEADER})
     owner_roles = {role for school, role in viewer.roles if school is None}
-    owner_schools: list[School] = []
-    if Role.ANALYST in owner_roles and viewer.staff is not None:
-        # Aggregates only: the number of pupils per school, no names.
-        owner_schools = list(
-            School.objects.filter(owner_id=viewer.staff.owner_id)
-            .annotate(pupil_count=Count("pupils", filter=Q(pupils__active=True)))
-            .order_by("name")
-        )
+    # Aggregates only: the number of pupils per school, no names.
+    owner_schools = list(
+        access.owner_schools_for(request.user)
+        .annotate(pupil_count=Count("pupils", filter=Q(pupils__active=True)))
+        .order_by("name")
+    )
     context = {
         "children": children,
         "my_groups": my_groups,
