@@ -25,9 +25,20 @@ URLS: dict[str, Url] = {
     ),
 }
 
-PERSONAS = (
-    "alice bob charlie leader office nurse guardian father other_guardian analyst sysadmin nobody"
-).split()
+PERSONAS = [
+    "alice",
+    "bob",
+    "charlie",
+    "leader",
+    "office",
+    "nurse",
+    "guardian",
+    "father",
+    "other_guardian",
+    "analyst",
+    "sysadmin",
+    "nobody",
+]
 
 # Expected status per URL and persona; anything not listed must be 404.
 ALLOWED: dict[str, dict[str, int]] = {

@@ -109,7 +109,7 @@ def test_the_database_refuses_to_update_or_delete_audit_events(world: World) -> 
     for sql in (
         f"UPDATE {table} SET action = 'x' WHERE id = %s",
         f"DELETE FROM {table} WHERE id = %s",
-    ):  # noqa: S608
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.pk])
     event.refresh_from_db()
