@@ -51,3 +51,4 @@ GROUP_TEACHER_SAVED = register("roster.group_teacher_saved", _("linked teacher t
 GROUP_TEACHER_REMOVED = register("roster.group_teacher_removed", _("unlinked teacher from group"))
 ROSTER_IMPORTED = register("roster.imported", _("imported a roster"))
 DEMO_DATA_LOADED = register("roster.demo_data_loaded", _("loaded demo data"))
+GROUP_REMOVED = register("roster.group_removed", _("removed group"))
