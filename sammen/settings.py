@@ -123,8 +123,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Sign-ins are in the audit trail; axes need not keep its own copy of every user's addresses.
+AXES_DISABLE_ACCESS_LOG = True
 
-# Sessions: idle timeout enforced by our middleware, absolute lifetime by the cookie age.
+# Local accounts (user name + password). Off once everyone signs in through Feide/ID-porten:
+# the login page then says so and refuses a POST with 403.
+SAMMEN_LOCAL_LOGIN = env_bool("SAMMEN_LOCAL_LOGIN", True)
+
+# Sessions: sammen.accounts.middleware ends a session idle longer than SESSION_IDLE_SECONDS or
+# older than SESSION_COOKIE_AGE (counted from login, not from the last cookie refresh).
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True

@@ -1,24 +1,30 @@
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from sammen.accounts import sessions
 from sammen.accounts.roles import needs_two_factor
+from sammen.audit import actions
+from sammen.audit.log import log_login
 
 _OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/")
+_ENDED_DETAIL = {
+    sessions.Ended.IDLE: "idle timeout",
+    sessions.Ended.EXPIRED: "session lifetime reached",
+}
 
 
 class SessionTimeoutMiddleware:
-    """Ends a session that has been idle longer than SESSION_IDLE_SECONDS.
+    """Ends a session idle longer than SESSION_IDLE_SECONDS or older than SESSION_COOKIE_AGE.
 
-    The absolute lifetime is the session cookie's age (SESSION_COOKIE_AGE), which is not renewed
-    because SESSION_SAVE_EVERY_REQUEST stays off and the expiry is set once at login.
+    See ``sammen.accounts.sessions`` for why the absolute lifetime is checked here and not left
+    to the cookie.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -26,19 +32,19 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            now = int(time.time())
-            last_seen = request.session.get("last_seen")
-            if isinstance(last_seen, int) and now - last_seen > settings.SESSION_IDLE_SECONDS:
+            moment = sessions.now()
+            reason = sessions.ended(request.session, moment)
+            if reason is not None:
+                log_login(actor=request.user, action=actions.LOGOUT, detail=_ENDED_DETAIL[reason])
                 logout(request)
-                return redirect(f"{reverse('accounts:login')}?timeout=1")
-            # Writing once a minute is enough to measure idleness and spares the session store.
-            if not isinstance(last_seen, int) or now - last_seen >= 60:
-                request.session["last_seen"] = now
+                return redirect(f"{reverse('accounts:login')}?{reason.value}=1")
+            sessions.touch(request.session, moment)
         return self.get_response(request)
 
 
 class RequireTwoFactorMiddleware:
-    """A user who needs two-factor reaches nothing but the two-factor pages until verified."""
+    """A user who needs two-factor reaches nothing but the two-factor page and logout until
+    verified."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -48,10 +54,13 @@ class RequireTwoFactorMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
-            and not request.path.startswith(reverse("accounts:two_factor"))
+            and request.path != reverse("accounts:two_factor")
             and request.path != reverse("accounts:logout")
             and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
             and needs_two_factor(user)
         ):
-            return redirect("accounts:two_factor")
+            target = reverse("accounts:two_factor")
+            if request.method == "GET":
+                target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+            return redirect(target)
         return self.get_response(request)

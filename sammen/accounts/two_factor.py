@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import base64
+import time
 from typing import Any
 
 from django.db import transaction
-from django_otp.oath import totp
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sammen.audit import actions
@@ -37,5 +38,10 @@ def base32_key(device: TOTPDevice) -> str:
 
 
 def current_code(device: TOTPDevice) -> str:
-    """The code an authenticator app shows now (tests and the demo's set-up use it)."""
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    """The code an authenticator app shows now (tests and the demo's set-up use it).
+
+    Read from ``time.time()`` like TOTPDevice.verify_token, so both follow the same clock.
+    """
+    generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    generator.time = time.time()
+    return f"{generator.token():0{device.digits}d}"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -29,7 +29,9 @@ def env_str(name: str, default: str = "") -> str:
 
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or raw.strip() == "":
+        # Empty counts as unset (as in env_int): `SECURE_COOKIES=` from an unfilled template
+        # must not silently turn a safe default off.
         return default
     value = raw.strip().lower()
     if value in _TRUE:
@@ -73,8 +75,8 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obj
             "NAME": db_name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
+            "HOST": _host(parts),
+            "PORT": _port(parts, name),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
@@ -90,6 +92,23 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obj
     raise ImproperlyConfigured(
         f"{name}: expected a postgres:// or sqlite:/// URL, got scheme {scheme!r}"
     )
+
+
+def _host(parts: SplitResult) -> str:
+    """The host as written: ``parts.hostname`` would lower-case it and leave a percent-encoded
+    socket directory (``postgres://%2Fvar%2Frun%2Fpostgresql/db``) encoded."""
+    host = parts.netloc.rpartition("@")[2]
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return unquote(host.partition(":")[0])
+
+
+def _port(parts: SplitResult, name: str) -> str:
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: bad port in the database URL ({exc})") from None
+    return str(port or "")
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
