@@ -1,0 +1,1 @@
+"""The demo municipality: see ``build`` and docs/demo.md."""
