@@ -153,7 +153,8 @@ def test_the_subject_teacher_cannot_change_contact_details_by_post(
 
 def _verify_two_factor(client: Client, world: World) -> None:
     from sammen.accounts import two_factor
+    from sammen.audit.log import Actor
 
-    device = two_factor.device_for(world.sysadmin)
+    device = two_factor.enrol(actor=Actor.system("test"), user=world.sysadmin)
     response = client.post("/tofaktor/", {"token": two_factor.current_code(device)})
     assert response.status_code == 302, "the sysadmin could not complete two-factor"

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sammen.accounts.two_factor import base32_key, current_code
+from sammen.accounts.two_factor import base32_key, current_code, enrol
 from sammen.audit import actions
+from sammen.audit.log import Actor
 from sammen.audit.models import AuditEvent
 from tests import factories as f
 from tests.conftest import World
@@ -44,9 +47,9 @@ def wrong_code(device: TOTPDevice) -> str:
 
 
 def set_up_device(client: Client, world: World) -> TOTPDevice:
-    """Log the sysadmin in and through the first-time set-up; returns the confirmed device."""
+    """An operator enrols the sysadmin; the sysadmin logs in and confirms with the first code."""
+    enrol(actor=Actor.system("test"), user=world.sysadmin)
     log_in(client, "sysadmin")
-    client.get(TWO_FACTOR)
     device = device_of(world)
     assert send_code(client, current_code(device)).status_code == 302
     device.refresh_from_db()
@@ -116,22 +119,52 @@ def test_the_two_factor_page_needs_a_login(client: Client, db: None) -> None:
 # First time: set-up -----------------------------------------------------------------------------
 
 
-def test_the_first_visit_shows_the_key_to_set_up(client: Client, world: World) -> None:
+def test_without_an_enrolled_device_the_page_sends_the_user_to_the_operator(
+    client: Client, world: World
+) -> None:
     log_in(client, "sysadmin")
     response = client.get(TWO_FACTOR)
-    device = device_of(world)
-    assert not device.confirmed
-    assert response.context["setup"] is True
-    assert base32_key(device) in response.content.decode()
-    assert response.context["otpauth"].startswith("otpauth://totp/")
+    assert response.status_code == 200
+    assert "sammen two_factor_setup sysadmin" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=world.sysadmin).exists()
     assert "no-store" in response["Cache-Control"]
+    assert not is_verified(client)
 
 
-def test_the_key_stays_the_same_until_set_up_is_done(client: Client, world: World) -> None:
+def test_the_web_never_shows_the_key_of_an_enrolled_device(client: Client, world: World) -> None:
+    device = enrol(actor=Actor.system("test"), user=world.sysadmin)
     log_in(client, "sysadmin")
-    first = client.get(TWO_FACTOR).context["secret"]
-    assert client.get(TWO_FACTOR).context["secret"] == first
-    assert TOTPDevice.objects.filter(user=world.sysadmin).count() == 1
+    response = client.get(TWO_FACTOR)
+    assert response.context["setup"] is True
+    assert base32_key(device) not in response.content.decode()
+    assert "otpauth" not in response.content.decode()
+
+
+def test_the_setup_command_prints_a_key_that_the_first_code_confirms(
+    client: Client, world: World
+) -> None:
+    out = io.StringIO()
+    call_command("two_factor_setup", "sysadmin", stdout=out)
+    device = device_of(world)
+    assert base32_key(device) in out.getvalue()
+    assert AuditEvent.objects.filter(action=actions.TOTP_DEVICE_ENROLLED).count() == 1
+    log_in(client, "sysadmin")
+    assert send_code(client, current_code(device)).status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_the_setup_command_does_not_replace_a_confirmed_device_without_reset(
+    client: Client, world: World
+) -> None:
+    first = set_up_device(client, world)
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("two_factor_setup", "sysadmin", stdout=io.StringIO())
+    assert device_of(world).pk == first.pk
+    call_command("two_factor_setup", "sysadmin", "--reset", stdout=io.StringIO())
+    replaced = device_of(world)
+    assert replaced.pk != first.pk
+    assert not replaced.confirmed
 
 
 def test_the_right_code_confirms_the_device_and_lets_the_sysadmin_in(
@@ -155,7 +188,6 @@ def test_afterwards_the_page_asks_for_a_code_and_never_shows_the_key(
     log_in(client, "sysadmin")
     response = client.get(TWO_FACTOR)
     assert response.context["setup"] is False
-    assert response.context["secret"] == ""
     assert base32_key(device) not in response.content.decode()
 
 
@@ -188,6 +220,7 @@ def test_a_used_code_is_refused_the_second_time(client: Client, world: World) ->
 
 
 def test_a_wrong_code_is_refused_and_audited(client: Client, world: World) -> None:
+    enrol(actor=Actor.system("test"), user=world.sysadmin)
     log_in(client, "sysadmin")
     client.get(TWO_FACTOR)
     device = device_of(world)
@@ -203,6 +236,7 @@ def test_a_wrong_code_is_refused_and_audited(client: Client, world: World) -> No
 
 
 def test_guessing_is_throttled(client: Client, world: World) -> None:
+    enrol(actor=Actor.system("test"), user=world.sysadmin)
     log_in(client, "sysadmin")
     client.get(TWO_FACTOR)
     device = device_of(world)
@@ -214,6 +248,7 @@ def test_guessing_is_throttled(client: Client, world: World) -> None:
 
 
 def test_the_code_is_not_stored_in_the_audit(client: Client, world: World) -> None:
+    enrol(actor=Actor.system("test"), user=world.sysadmin)
     log_in(client, "sysadmin")
     client.get(TWO_FACTOR)
     code = wrong_code(device_of(world))
@@ -223,6 +258,7 @@ def test_the_code_is_not_stored_in_the_audit(client: Client, world: World) -> No
 
 
 def test_verification_gives_the_session_a_new_key(client: Client, world: World) -> None:
+    enrol(actor=Actor.system("test"), user=world.sysadmin)
     log_in(client, "sysadmin")
     client.get(TWO_FACTOR)
     before = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -243,6 +279,7 @@ def test_verification_ends_with_the_session(client: Client, world: World) -> Non
 
 
 def test_verification_returns_to_the_page_asked_for(client: Client, world: World) -> None:
+    enrol(actor=Actor.system("test"), user=world.sysadmin)
     log_in(client, "sysadmin")
     target = reverse("roster:school", args=[world.school_a.public_id])
     redirect_to = client.get(target)["Location"]
@@ -252,6 +289,7 @@ def test_verification_returns_to_the_page_asked_for(client: Client, world: World
 
 
 def test_verification_never_redirects_off_site(client: Client, world: World) -> None:
+    enrol(actor=Actor.system("test"), user=world.sysadmin)
     log_in(client, "sysadmin")
     client.get(TWO_FACTOR)
     path = f"{TWO_FACTOR}?next={quote('https://evil.example/', safe='')}"

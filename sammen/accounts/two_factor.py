@@ -1,4 +1,9 @@
-"""TOTP second factor (django-otp) for local accounts that need it."""
+"""TOTP second factor (django-otp) for local accounts that need it.
+
+The key is handed out only by an operator with shell access (`sammen two_factor_setup USER`),
+never by the web: otherwise whoever first learned an administrator's password could enrol their
+own phone. The web page only confirms a device the operator created, with its first code.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +19,26 @@ from sammen.audit import actions
 from sammen.audit.log import log_change
 
 
-def device_for(user: Any) -> TOTPDevice:
-    """The user's confirmed device, or an unconfirmed one to set up (created once)."""
-    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
-    if device is None:
+def device_for(user: Any) -> TOTPDevice | None:
+    """The user's confirmed device, else the unconfirmed one an operator enrolled, else None."""
+    device: TOTPDevice | None = (
+        TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
+    )
+    return device
+
+
+def enrol(*, actor: Any, user: Any, reset: bool = False) -> TOTPDevice:
+    """Create a new, unconfirmed device for ``user``; its first code at login confirms it.
+
+    Refuses to replace a confirmed device unless ``reset`` (a lost phone).
+    """
+    with transaction.atomic():
+        existing = TOTPDevice.objects.filter(user=user)
+        if existing.filter(confirmed=True).exists() and not reset:
+            raise ValueError("the user already has a confirmed device; use reset")
+        existing.delete()
         device = TOTPDevice.objects.create(user=user, name="Sammen", confirmed=False)
+        log_change(actor=actor, action=actions.TOTP_DEVICE_ENROLLED, obj=user)
     return device
 
 

@@ -107,6 +107,8 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     if user.is_verified() or not needs_two_factor(user):
         return redirect(_next_url(request))
     device = two_factor.device_for(user)
+    if device is None:
+        return render(request, "accounts/two_factor_missing.html", {"username": user.username})
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # verify_token refuses a code used before and throttles after failures (django-otp).
@@ -119,10 +121,5 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         log_login(actor=user, action=actions.LOGIN_FAILED, detail="two-factor")
         form.add_error("token", _("The code was not accepted. Check the time on your phone."))
-    context = {
-        "form": form,
-        "setup": not device.confirmed,
-        "secret": two_factor.base32_key(device) if not device.confirmed else "",
-        "otpauth": device.config_url if not device.confirmed else "",
-    }
+    context = {"form": form, "setup": not device.confirmed}
     return render(request, "accounts/two_factor.html", context)

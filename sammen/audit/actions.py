@@ -23,6 +23,7 @@ LOGIN = register("accounts.login", _("signed in"))
 LOGIN_FAILED = register("accounts.login_failed", _("sign-in failed"))
 LOGOUT = register("accounts.logout", _("signed out"))
 TOTP_DEVICE_CONFIRMED = register("accounts.totp_confirmed", _("two-factor device confirmed"))
+TOTP_DEVICE_ENROLLED = register("accounts.totp_enrolled", _("two-factor device enrolled"))
 
 # Roster reads
 PUPIL_VIEWED = register("roster.pupil_viewed", _("viewed the pupil's page"))
