@@ -12,6 +12,7 @@ install:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@$(UV) sync --frozen --quiet
 
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	@$(RUN) sammen migrate --no-input -v 0
 	@$(RUN) sammen demo_data --seed $(DEMO_SEED) --if-empty

@@ -26,7 +26,7 @@ from sammen.audit import actions
 from sammen.audit.models import AuditEvent
 from sammen.roster.access import Perm, pupils_for
 from sammen.roster.demo import names, personas
-from sammen.roster.demo.build import plan_demo
+from sammen.roster.demo.planner import plan_demo
 from sammen.roster.models import (
     Enrollment,
     Group,

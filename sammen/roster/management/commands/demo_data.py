@@ -8,12 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sammen.roster.demo.build import (
-    MAX_SCHOOLS,
-    load_demo,
-    minimum_pupils,
-    plan_demo,
-)
+from sammen.roster.demo.plan import MAX_SCHOOLS
+from sammen.roster.demo.planner import minimum_pupils, plan_demo
+from sammen.roster.demo.write import load_demo
 from sammen.roster.models import School
 
 
