@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sammen.accounts",
     "sammen.roster",
     "sammen.audit",
+    "sammen.attendance",
     "sammen.web",
 ]
 

@@ -53,3 +53,16 @@ GROUP_TEACHER_REMOVED = register("roster.group_teacher_removed", _("unlinked tea
 ROSTER_IMPORTED = register("roster.imported", _("imported a roster"))
 DEMO_DATA_LOADED = register("roster.demo_data_loaded", _("loaded demo data"))
 GROUP_REMOVED = register("roster.group_removed", _("removed group"))
+
+# Attendance
+CALENDAR_SAVED = register("attendance.calendar_saved", _("saved the school calendar"))
+ATTENDANCE_SAVED = register("attendance.record_saved", _("registered attendance"))
+ATTENDANCE_REMOVED = register("attendance.record_removed", _("removed an attendance record"))
+ATTENDANCE_IMPORTED = register("attendance.imported", _("imported attendance"))
+ATTENDANCE_VIEWED = register("attendance.pupil_viewed", _("viewed the pupil's attendance"))
+REGISTER_VIEWED = register("attendance.register_viewed", _("opened a class register"))
+GUARDIAN_REPORT_CREATED = register(
+    "attendance.guardian_report_created", _("reported absence as guardian")
+)
+ABSENCE_NOTICE_SENT = register("attendance.notice_sent", _("sent a notice of absence"))
+ROUTINE_SAVED = register("attendance.routine_saved", _("saved the attendance routine"))
