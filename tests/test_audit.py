@@ -133,3 +133,11 @@ def test_the_trail_survives_deleting_the_pupil_and_the_actor(client: Client, wor
     event = AuditEvent.objects.get(action=actions.PUPIL_VIEWED)
     assert event.pupil_label == "Ola Nordmann"
     assert "alice" in event.actor_label
+
+
+def test_an_update_records_only_the_fields_that_changed(client: Client, world: World) -> None:
+    client.force_login(world.alice)
+    client.post(_contact_url(world), _contact_form())
+    client.post(_contact_url(world), _contact_form(contact_windows="Før kl. 8"))
+    last = AuditEvent.objects.filter(action=actions.GUARDIAN_CONTACT_CHANGED).order_by("-id")[0]
+    assert last.changes == {"contact_windows": {"old": "Etter kl. 16", "new": "Før kl. 8"}}

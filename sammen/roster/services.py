@@ -60,7 +60,8 @@ def save_tracked(
             action=action,
             obj=obj,
             old=old_snapshot,
-            new=snapshot(obj, values.keys()),
+            # Only what changed: on an update, unchanged fields are not news.
+            new=snapshot(obj, values.keys() if creating else old.keys()),
             school=school,
             pupil=pupil,
         )
