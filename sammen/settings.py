@@ -173,6 +173,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sammen@localhost")
+SMS_BACKEND = env_str("SMS_BACKEND", "sammen.lib.sms.ConsoleBackend")
 
 # The password every demo persona gets; printed by `make demo`.
 DEMO_PASSWORD = env_str("SAMMEN_DEMO_PASSWORD", "sammen-demo-2026")

@@ -8,4 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sammen.accounts.urls")),
     path("", include("sammen.roster.urls")),
+    path("", include("sammen.attendance.urls")),
+    path("", include("sammen.attendance.routine_urls")),
 ]

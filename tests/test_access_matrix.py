@@ -23,6 +23,14 @@ URLS: dict[str, Url] = {
     "roster:guardian_contact": (
         lambda w: f"/elev/{w.ola.public_id}/foresatt/{w.ola_mother.public_id}/kontakt/"
     ),
+    "attendance_routine:edit": lambda w: f"/skole/{w.school_a.public_id}/fravarsvarsel/",
+    "attendance:today": lambda w: "/i-dag/",
+    "attendance:lesson": lambda w: f"/gruppe/{w.class_8a.public_id}/time/2026-11-26/1/",
+    "attendance:class_day": lambda w: f"/gruppe/{w.class_8a.public_id}/dag/2026-11-26/",
+    "attendance:pupil": lambda w: f"/elev/{w.ola.public_id}/fravaer/",
+    "attendance:pupil_day": lambda w: f"/elev/{w.ola.public_id}/fravaer/dag/",
+    "attendance:reports": lambda w: f"/elev/{w.ola.public_id}/fravaersmeldinger/",
+    "attendance:report": lambda w: "/meld-fravaer/",
 }
 
 PERSONAS = [
@@ -54,6 +62,27 @@ ALLOWED: dict[str, dict[str, int]] = {
         "bob": 403,
         "guardian": 403,
     },
+    "attendance_routine:edit": {
+        "leader": 200,
+        "alice": 403,
+        "bob": 403,
+        "office": 403,
+        "nurse": 403,
+    },
+    "attendance:today": {"alice": 200, "bob": 200, "charlie": 200, "leader": 200, "office": 200},
+    "attendance:lesson": {"alice": 200, "leader": 200, "office": 200},
+    "attendance:class_day": {"alice": 200, "leader": 200, "office": 200},
+    "attendance:pupil": {"alice": 200, "bob": 200, "leader": 200, "office": 200, "guardian": 200},
+    # Corrections of today: the contact teacher, the office and the leader; read-only viewers 403.
+    "attendance:pupil_day": {
+        "alice": 200,
+        "leader": 200,
+        "office": 200,
+        "bob": 403,
+        "guardian": 403,
+    },
+    "attendance:reports": {"alice": 200, "bob": 200, "leader": 200, "office": 200, "guardian": 200},
+    "attendance:report": {"guardian": 200, "other_guardian": 200},
 }
 
 # URLs that need no login or are Django's own; everything else must be in URLS above.

@@ -51,6 +51,8 @@ class Job:
 JOBS: list[Job] = [
     # Django never deletes expired sessions by itself; the table only grows without this.
     Job("clearsessions", 60 * 60, "clearsessions"),
+    # Same-day absence notices: each school's routine decides when; a run sends nothing twice.
+    Job("notify_absence", 5 * 60, "notify_absence"),
 ]
 
 
