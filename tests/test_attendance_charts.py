@@ -191,7 +191,7 @@ def test_a_month_is_an_accessible_image_with_a_cell_per_weekday() -> None:
     desc = root.find(f"{SVG}desc")
     assert desc is not None and desc.get("id") == desc_id
     # 21 weekdays less a planning day and the two still to come.
-    assert (desc.text or "").startswith("18 school days so far: 2 absence days")
+    assert (desc.text or "").startswith("School days so far: 18. Absence days: 2.")
     cells = root.findall(f".//{SVG}g")
     assert len(cells) == 21  # the weekdays of November 2026
     classes = [c.get("class", "") for c in cells]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, time
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from sammen.attendance import services
 from sammen.attendance.models import (
@@ -40,6 +42,14 @@ from tests.attendance_fixtures import (
     report_absence,
 )
 from tests.conftest import World
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # The assertions below match the services' English messages; the UI default is Bokmål.
+    with translation.override("en"):
+        yield
+
 
 __all__ = ["calendar_world"]
 

@@ -202,9 +202,10 @@ def month_chart(first: date, statuses: Mapping[date, DayStatus], today: date) ->
     absent = sum(s.absence_day for s in counted)
     partial = sum(1 for s in counted if s.absent_lessons and not s.absence_day)
     title = date_format(first, "F Y").capitalize()
+    # Counts as "label: number" so no word has to agree with a number (no plural forms).
     desc = _(
-        "%(days)d school days so far: %(absent)d absence days, %(partial)d days with some "
-        "lessons missed."
+        "School days so far: %(days)d. Absence days: %(absent)d. "
+        "Days with some lessons missed: %(partial)d."
     ) % {"days": len(counted), "absent": absent, "partial": partial}
     return MonthChart(first, _svg(ident, title, desc, width, height, *body))
 
