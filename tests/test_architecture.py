@@ -42,9 +42,7 @@ def direct_queries(source: str) -> set[str]:
 
 def view_modules() -> list[Path]:
     return sorted(
-        p
-        for p in SAMMEN.rglob("*.py")
-        if p.name.endswith("views.py") or "views" in p.parent.name
+        p for p in SAMMEN.rglob("*.py") if p.name.endswith("views.py") or "views" in p.parent.name
     )
 
 
