@@ -29,7 +29,7 @@ lint:
 	$(RUN) ruff format --check .
 
 typecheck:
-	$(RUN) mypy sammen tests
+	$(RUN) mypy sammen tests bench
 
 pytest: pytest-sqlite pytest-postgres
 

@@ -43,7 +43,7 @@ def test_make_demo_from_a_clean_clone_reaches_healthz(tmp_path: Path) -> None:
         start_new_session=True,
     )
     try:
-        body = _wait_for_health(port, demo, deadline=time.monotonic() + 240)
+        body = _wait_for_health(port, demo, deadline=time.monotonic() + 420)
     finally:
         if demo.poll() is None:
             os.killpg(demo.pid, signal.SIGTERM)

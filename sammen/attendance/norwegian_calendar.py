@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,18 +33,22 @@ def easter_sunday(year: int) -> date:
 def public_holidays(year: int) -> dict[date, Promise]:
     """Norway's public holidays and flag days without school in ``year``."""
     easter = easter_sunday(year)
-    return {
-        date(year, 1, 1): _("New Year's Day"),
-        easter - timedelta(days=3): _("Maundy Thursday"),
-        easter - timedelta(days=2): _("Good Friday"),
-        easter + timedelta(days=1): _("Easter Monday"),
-        date(year, 5, 1): _("Labour Day"),
-        date(year, 5, 17): _("Constitution Day"),
-        easter + timedelta(days=39): _("Ascension Day"),
-        easter + timedelta(days=50): _("Whit Monday"),
-        date(year, 12, 25): _("Christmas Day"),
-        date(year, 12, 26): _("Boxing Day"),
-    }
+    days: dict[date, Promise] = {}
+    # Two holidays can fall on one day (Whit Monday is 17 May in 2027): keep both names.
+    for day, name in [
+        (date(year, 1, 1), _("New Year's Day")),
+        (easter - timedelta(days=3), _("Maundy Thursday")),
+        (easter - timedelta(days=2), _("Good Friday")),
+        (easter + timedelta(days=1), _("Easter Monday")),
+        (date(year, 5, 1), _("Labour Day")),
+        (date(year, 5, 17), _("Constitution Day")),
+        (easter + timedelta(days=39), _("Ascension Day")),
+        (easter + timedelta(days=50), _("Whit Monday")),
+        (date(year, 12, 25), _("Christmas Day")),
+        (date(year, 12, 26), _("Boxing Day")),
+    ]:
+        days[day] = format_lazy("{} / {}", days[day], name) if day in days else name
+    return days
 
 
 def iso_week_days(year: int, week: int) -> list[date]:

@@ -1,21 +1,44 @@
-"""``sammen demo_data --seed N``: load the demo municipality «Fjordvik kommune» (docs/demo.md)."""
+"""``sammen demo_data --seed N``: load the demo municipality «Fjordvik kommune» with its school
+calendar, timetables and attendance (docs/demo.md).
+
+It lives in ``web`` because it loads two apps' demos: the roster must not depend on attendance,
+and ``web`` may depend on every app.
+"""
 
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from sammen.attendance.demo.generate import plan_attendance
+from sammen.attendance.demo.personas import lessons_on
+from sammen.attendance.demo.write import load_attendance, norwegian_date
+from sammen.audit.models import AuditEvent
+from sammen.roster.demo import personas
 from sammen.roster.demo.plan import MAX_SCHOOLS
 from sammen.roster.demo.planner import minimum_pupils, plan_demo
 from sammen.roster.demo.write import load_demo
 from sammen.roster.models import School
 
 
+def iso_date(value: str) -> date:
+    """The ``--today`` option of the demo commands."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--today må være en dato som 2026-11-26, ikke «{value}».") from error
+
+
 class Command(BaseCommand):
-    help = "Laster demokommunen «Fjordvik kommune» med skoler, elever, foresatte og ansatte."
+    help = (
+        "Laster demokommunen «Fjordvik kommune» med skoler, elever, foresatte, ansatte, "
+        "skolerute, timeplaner og fravær fram til i dag."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -34,6 +57,12 @@ class Command(BaseCommand):
             help="Antall elever i alt (standard 35 per trinn og skole: 350 for to skoler).",
         )
         parser.add_argument(
+            "--today",
+            type=str,
+            default=None,
+            help="Dagen fraværet føres fram til, ÅÅÅÅ-MM-DD (standard: dagens dato).",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Gjør ingenting hvis databasen allerede har skoler.",
@@ -43,6 +72,7 @@ class Command(BaseCommand):
         seed: int = options["seed"]
         schools: int = options["schools"]
         pupils: int | None = options["pupils"]
+        today = iso_date(options["today"]) if options["today"] else date.today()
         if School.objects.exists():
             if options["if_empty"]:
                 self.stdout.write(
@@ -62,17 +92,35 @@ class Command(BaseCommand):
             )
 
         started = time.perf_counter()
+        events_before = AuditEvent.objects.count()
         plan = plan_demo(seed, schools=schools, pupils=pupils)
-        summary = load_demo(plan, password=settings.DEMO_PASSWORD)
+        attendance = plan_attendance(plan, today=today)
+        with transaction.atomic():
+            summary = load_demo(plan, password=settings.DEMO_PASSWORD)
+            absence = load_attendance(plan, attendance)
+        events = AuditEvent.objects.count() - events_before
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demodata lastet (frø {seed}): {summary.schools} skoler, "
                 f"{summary.groups} grupper, {summary.pupils} elever, "
                 f"{summary.guardians} foresatte, {summary.staff} ansatte, "
-                f"{summary.audit_events} revisjonshendelser på {_decimal(seconds)} s."
+                f"{events} revisjonshendelser "
+                f"på {_decimal(seconds)} s."
             )
         )
+        self.stdout.write(
+            f"Skolerute {absence.school_days} skoledager, {absence.timetable_slots} "
+            f"timeplanøkter, {absence.records} fraværsføringer og {absence.reports} meldinger fra "
+            f"foresatte til og med {norwegian_date(today)}."
+        )
+        lessons = lessons_on(plan, personas.FAGLAERER.username, today)
+        if lessons:
+            first = lessons[0]
+            self.stdout.write(
+                f"{personas.FAGLAERER.username} har {first.group} i {first.period}. time "
+                f"({first.start:%H:%M}–{first.end:%H:%M}) {norwegian_date(today)}."
+            )
 
 
 def _decimal(value: float) -> str:

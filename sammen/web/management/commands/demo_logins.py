@@ -1,15 +1,21 @@
-"""``sammen demo_logins``: the demo's logins as a table, read from the database (docs/demo.md)."""
+"""``sammen demo_logins``: the demo's logins as a table, read from the database (docs/demo.md).
+
+It lives in ``web`` beside ``demo_data`` because it tells what the staff personas teach today,
+which is attendance data that the roster app must not read.
+"""
 
 from __future__ import annotations
 
 import base64
+from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sammen.accounts.models import User
+from sammen.attendance.models import CalendarDay, DayKind, LessonPeriod, TimetableSlot
 from sammen.roster.demo.personas import PERSONAS, Persona
 from sammen.roster.models import (
     Enrollment,
@@ -19,6 +25,7 @@ from sammen.roster.models import (
     SchoolOwner,
     Staff,
 )
+from sammen.web.management.commands.demo_data import iso_date
 
 # Why a persona is interesting to log in as, beyond their role.
 _NOTES = {
@@ -31,7 +38,16 @@ _NOTES = {
 class Command(BaseCommand):
     help = "Skriver ut demo-innloggingene med passord (og tofaktornøkkelen til admin)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--today",
+            type=str,
+            default=None,
+            help="Dagen timene «i dag» gjelder, ÅÅÅÅ-MM-DD (standard: dagens dato).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        today = iso_date(options["today"]) if options["today"] else date.today()
         users = {u.username: u for u in User.objects.filter(username__in=_usernames())}
         missing = [persona.username for persona in PERSONAS if persona.username not in users]
         if missing:
@@ -41,7 +57,8 @@ class Command(BaseCommand):
             )
 
         rows = [
-            (persona.username, _describe(persona, users[persona.username])) for persona in PERSONAS
+            (persona.username, _describe(persona, users[persona.username], today))
+            for persona in PERSONAS
         ]
         width = max(len("Brukernavn"), *(len(username) for username, _ in rows))
         out = self.stdout
@@ -75,7 +92,7 @@ def _usernames() -> list[str]:
     return [persona.username for persona in PERSONAS]
 
 
-def _describe(persona: Persona, user: User) -> str:
+def _describe(persona: Persona, user: User, today: date) -> str:
     name = user.get_full_name() or persona.full_name
     guardian = getattr(user, "guardian", None)
     if guardian is not None:
@@ -93,8 +110,37 @@ def _describe(persona: Persona, user: User) -> str:
         text = f"{name}, {persona.title} {_where(staff)}"
     if taught:
         text += f"; underviser {'også ' if classes else ''}{_join(taught)}"
+    lessons = _lessons_on(staff, today)
+    if lessons:
+        text += f"; i dag {lessons}"
     note = _NOTES.get(persona.username)
     return f"{text} ({note})" if note else text
+
+
+def _lessons_on(staff: Staff, today: date) -> str:
+    """«9B Matematikk 2. time (09:20)» for each lesson the staff member teaches ``today``."""
+    school_days = CalendarDay.objects.filter(date=today, kind=DayKind.SCHOOL_DAY)
+    slots = list(
+        TimetableSlot.objects.filter(
+            group__teachers__staff=staff,
+            weekday=today.weekday(),
+            group__school__in=school_days.values("school"),
+        )
+        .select_related("group")
+        .order_by("period", "group__name")
+    )
+    starts = {
+        (school_id, number): start
+        for school_id, number, start in LessonPeriod.objects.filter(
+            school__in={slot.group.school_id for slot in slots}
+        ).values_list("school_id", "number", "start")
+    }
+    lessons = []
+    for slot in slots:
+        start = starts.get((slot.group.school_id, slot.period))
+        at = f" ({start:%H:%M})" if start else ""
+        lessons.append(f"{slot.group.name} {slot.period}. time{at}")
+    return _join(lessons)
 
 
 def _where(staff: Staff) -> str:
