@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -12,8 +13,10 @@ from bench.attendance import main
 
 @pytest.mark.slow
 def test_the_attendance_benchmark_imports_a_small_file_and_prints_rows_per_second(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    # main() sets SAMMEN_DATA_DIR for its workers; keep that out of the tests that follow.
+    monkeypatch.setenv("SAMMEN_DATA_DIR", str(tmp_path / "data"))
     databases = ["sqlite"]
     args = ["--rows", "2000", "--pupils", "40"]
     url = os.environ.get("DATABASE_URL", "")

@@ -31,7 +31,12 @@ def test_make_demo_from_a_clean_clone_reaches_healthz(tmp_path: Path) -> None:
     clone = tmp_path / "sammen"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "VIRTUAL_ENV"}}
+    # A fresh machine: none of the test run's own settings (a data dir, a database) leak in.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "VIRTUAL_ENV"} and not k.startswith("SAMMEN_")
+    }
     env["PORT"] = str(port)
     log = (tmp_path / "demo.log").open("w")
     demo = subprocess.Popen(
