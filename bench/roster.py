@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.synthetic import LESSONS, PUPILS_PER_SCHOOL, YEAR_END, YEAR_START, pupil_id
-from sammen.attendance.services import ensure_default_calendar
+from sammen.attendance.calendar_setup import ensure_default_calendar
 from sammen.audit.log import Actor
 from sammen.roster.models import Pupil, School, SchoolOwner, SchoolYear
 

@@ -13,8 +13,9 @@ from datetime import date
 import pytest
 
 from sammen.attendance import access
+from sammen.attendance.calendar_setup import ensure_default_calendar
 from sammen.attendance.models import GuardianReport, TimetableSlot
-from sammen.attendance.services import ensure_default_calendar, record_guardian_report
+from sammen.attendance.services import record_guardian_report
 from sammen.audit.log import Actor
 from sammen.roster.models import Group, Pupil, SchoolYear
 from tests import factories as f

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from sammen.attendance import services
+from sammen.attendance import calendar_setup, services
 from sammen.attendance.models import (
     AttendanceRecord,
     CalendarDay,
@@ -374,7 +374,7 @@ def test_writing_the_default_calendar_again_keeps_the_schools_own_changes(
     CalendarDay.objects.filter(school=cw.world.school_a, date=YESTERDAY).update(
         kind=DayKind.PLANNING_DAY, lessons=0
     )
-    written = services.ensure_default_calendar(
+    written = calendar_setup.ensure_default_calendar(
         actor=Actor.system("test"), school=cw.world.school_a, school_year=cw.year
     )
     assert written == 0
@@ -388,7 +388,7 @@ def test_records_written_before_the_calendar_are_counted_once_it_exists(world: W
     AttendanceRecord.objects.create(
         pupil=world.ola, school=world.school_a, date=TODAY, kind=Kind.ABSENT
     )
-    services.ensure_default_calendar(
+    calendar_setup.ensure_default_calendar(
         actor=Actor.system("test"), school=world.school_a, school_year=year, lessons_per_day=5
     )
     week = _week(world.ola)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from sammen.accounts.models import User
+from sammen.attendance.calendar_setup import default_lesson_times
 from sammen.attendance.demo import signatures
 from sammen.attendance.demo.calendar import SchoolDay, school_days
 from sammen.attendance.demo.generate import (
@@ -49,7 +50,7 @@ from sammen.attendance.models import (
 )
 from sammen.attendance.norwegian_calendar import default_school_year
 from sammen.attendance.rates import Mark, count_day, week_start
-from sammen.attendance.services import GUARDIAN_REASONS, default_lesson_times
+from sammen.attendance.services import GUARDIAN_REASONS
 from sammen.audit import actions
 from sammen.audit.models import AuditEvent
 from sammen.roster.demo.plan import YEAR_END, YEAR_START, DemoPlan

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management import CommandError, call_command
 
-from sammen.attendance.services import ensure_default_calendar
+from sammen.attendance.calendar_setup import ensure_default_calendar
 from sammen.audit.log import Actor
 from sammen.roster.models import Group, GroupKind, Pupil, School, SchoolYear
 from tests import factories as f

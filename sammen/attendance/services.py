@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sammen.accounts.models import User
+from sammen.attendance.calendar_setup import LESSON_MINUTES
 from sammen.attendance.models import (
     NOT_COUNTED_REASONS,
     AttendanceRecord,
@@ -36,12 +37,11 @@ from sammen.attendance.models import (
     Reason,
     ReportedBy,
 )
-from sammen.attendance.norwegian_calendar import default_school_year
 from sammen.attendance.weeks import refresh_weeks
 from sammen.audit import actions
 from sammen.audit.log import ActorLike, Event, diff, record_many, snapshot
 from sammen.audit.models import AuditKind
-from sammen.roster.models import Enrollment, Group, Guardian, Pupil, School, SchoolYear
+from sammen.roster.models import Enrollment, Group, Guardian, Pupil, School
 
 K = TypeVar("K", bound=Hashable)
 
@@ -65,20 +65,6 @@ GUARDIAN_REASONS: Mapping[str, tuple[str, bool]] = {
     GuardianReportReason.LEAVE: (Reason.LEAVE, False),
     GuardianReportReason.OTHER: (Reason.OTHER, False),
 }
-
-# Default lesson times: 45-minute lessons from 08:30, five-minute breaks, ten minutes before the
-# third lesson and a half-hour lunch after it.
-DEFAULT_LESSON_STARTS = (
-    time(8, 30),
-    time(9, 20),
-    time(10, 15),
-    time(11, 30),
-    time(12, 20),
-    time(13, 15),
-    time(14, 5),
-    time(14, 55),
-)
-LESSON_MINUTES = 45
 
 
 class RegistrationError(ValueError):
@@ -505,109 +491,3 @@ def record_guardian_report(
             detail="reported by guardian",
         )
     return report
-
-
-# The calendar ---------------------------------------------------------------------------------
-
-
-def calendar_event(
-    actor: ActorLike, school: School, values: Mapping[str, Any], *, detail: str
-) -> Event:
-    """The audit event of a change to a school's calendar, lesson times or timetable."""
-    return Event(
-        AuditKind.CHANGE,
-        actions.CALENDAR_SAVED,
-        actor,
-        school,
-        school=school,
-        changes=diff({}, values),
-        detail=detail,
-    )
-
-
-def default_lesson_times(count: int) -> list[tuple[int, time, time]]:
-    """(number, start, end) of the first ``count`` default lessons."""
-    if not 1 <= count <= len(DEFAULT_LESSON_STARTS):
-        raise ValueError(f"between 1 and {len(DEFAULT_LESSON_STARTS)} lessons a day")
-    out = []
-    for number, start in enumerate(DEFAULT_LESSON_STARTS[:count], start=1):
-        end = (datetime.combine(date.min, start) + timedelta(minutes=LESSON_MINUTES)).time()
-        out.append((number, start, end))
-    return out
-
-
-def ensure_default_lesson_periods(*, actor: ActorLike, school: School, count: int = 6) -> int:
-    """Give ``school`` the default lesson times it lacks; returns how many were added."""
-    times = default_lesson_times(count)
-    with transaction.atomic():
-        have = set(LessonPeriod.objects.filter(school=school).values_list("number", flat=True))
-        new = [
-            LessonPeriod(school=school, number=n, start=start, end=end)
-            for n, start, end in times
-            if n not in have
-        ]
-        if not new:
-            return 0
-        LessonPeriod.objects.bulk_create(new)
-        record_many(
-            [
-                calendar_event(
-                    actor,
-                    school,
-                    {"lesson_times": [str(p) for p in new]},
-                    detail="default lesson times",
-                )
-            ]
-        )
-        return len(new)
-
-
-def ensure_default_calendar(
-    *, actor: ActorLike, school: School, school_year: SchoolYear, lessons_per_day: int = 6
-) -> int:
-    """Write the Norwegian default calendar for ``school`` in ``school_year`` where it has none.
-
-    Days the school already has are kept as they are (a school's own adjustments win), so this is
-    safe to run again. School days get ``lessons_per_day`` planned lessons, and the school gets the
-    default lesson times it lacks. Returns the number of calendar days written.
-    """
-    defaults = default_school_year(school_year.start_date, school_year.end_date)
-    with transaction.atomic():
-        ensure_default_lesson_periods(actor=actor, school=school, count=lessons_per_day)
-        have = set(
-            CalendarDay.objects.filter(
-                school=school, date__range=(school_year.start_date, school_year.end_date)
-            ).values_list("date", flat=True)
-        )
-        new = [
-            CalendarDay(
-                school=school,
-                school_year=school_year,
-                date=d.date,
-                kind=d.kind,
-                name=d.name,
-                lessons=lessons_per_day if d.kind == DayKind.SCHOOL_DAY else 0,
-            )
-            for d in defaults
-            if d.date not in have
-        ]
-        if not new:
-            return 0
-        CalendarDay.objects.bulk_create(new, batch_size=500)
-        school_days = sum(d.kind == DayKind.SCHOOL_DAY for d in new)
-        summary = {
-            "school_year": str(school_year),
-            "days": len(new),
-            "school_days": school_days,
-            "lessons_per_day": lessons_per_day,
-        }
-        record_many([calendar_event(actor, school, summary, detail="Norwegian default calendar")])
-        # Records written before the calendar existed counted no school days; count them again.
-        refresh_weeks(
-            AttendanceRecord.objects.filter(
-                school=school, date__range=(school_year.start_date, school_year.end_date)
-            )
-            .values_list("pupil_id", "date")
-            .distinct()
-        )
-        return len(new)

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from sammen.attendance import views
+from sammen.attendance import report_views, views
 
 
 class IsoDateConverter:
@@ -32,6 +32,6 @@ urlpatterns = [
     path("gruppe/<uuid:group_id>/dag/<attendance_date:day>/", views.class_day, name="class_day"),
     path("elev/<uuid:pupil_id>/fravaer/", views.pupil_attendance, name="pupil"),
     path("elev/<uuid:pupil_id>/fravaer/dag/", views.pupil_day, name="pupil_day"),
-    path("elev/<uuid:pupil_id>/fravaersmeldinger/", views.pupil_reports, name="reports"),
-    path("meld-fravaer/", views.report_absence, name="report"),
+    path("elev/<uuid:pupil_id>/fravaersmeldinger/", report_views.pupil_reports, name="reports"),
+    path("meld-fravaer/", report_views.report_absence, name="report"),
 ]

@@ -1,5 +1,5 @@
 """Attendance pages: today's lessons, the lesson and day registers, a pupil's year, corrections,
-and the guardian's absence report. Thin: access, work, render.
+Thin: access, work, render.
 
 The registers work as plain forms (one POST saves every row) and, with htmx, save one row at a
 time as the teacher goes: a change in a row posts the form with ``row=<pupil id>`` and gets back
@@ -29,7 +29,6 @@ from sammen.attendance.forms import (
     DATE_FORMATS,
     CorrectionForm,
     DayRowForm,
-    GuardianReportForm,
     LessonRowForm,
 )
 from sammen.attendance.models import AttendanceRecord, DayKind, Kind, Reason
@@ -321,7 +320,7 @@ def _absent(row: RegisterRow) -> bool:
 # The pupil's attendance ------------------------------------------------------------------------
 
 
-def _log_pupil_read(request: HttpRequest, pupil: Pupil, detail: str = "") -> None:
+def log_pupil_read(request: HttpRequest, pupil: Pupil, detail: str = "") -> None:
     log_read(
         actor=request.user,
         action=actions.ATTENDANCE_VIEWED,
@@ -335,7 +334,7 @@ def _log_pupil_read(request: HttpRequest, pupil: Pupil, detail: str = "") -> Non
 @login_required
 def pupil_attendance(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
     pupil = access.access_pupil(request.user, pupil_id)
-    _log_pupil_read(request, pupil)
+    log_pupil_read(request, pupil)
     now = access.today()
     year = queries.pupil_year(pupil, now)
     guardian = viewer_for(request.user).guardian
@@ -456,54 +455,3 @@ def _save_correction(
         reason=data["reason"],
         documented=data["documented"],
     )
-
-
-# The guardian's report -------------------------------------------------------------------------
-
-
-@login_required
-def report_absence(request: HttpRequest) -> HttpResponse:
-    children = access.reportable_children(request.user)
-    if not children.exists():
-        raise Http404
-    guardian = viewer_for(request.user).guardian
-    assert guardian is not None  # reportable_children is empty for anyone else
-    form = GuardianReportForm(request.POST or None, children=children, today=access.today())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            report = services.record_guardian_report(
-                actor=request.user,
-                guardian=guardian,
-                pupil=data["child"],
-                first_day=data["first_day"],
-                last_day=data["last_day"],
-                reason=data["reason"],
-            )
-        except RegistrationError as exc:
-            form.add_error(None, "; ".join(exc.errors.values()))
-        else:
-            url = reverse("attendance:reports", args=[data["child"].public_id])
-            return redirect(f"{url}?sendt={report.public_id}")
-    return render(request, "attendance/report.html", {"form": form})
-
-
-@login_required
-def pupil_reports(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
-    """A pupil's absence reports from guardians; after a report, its confirmation."""
-    pupil = access.access_pupil(request.user, pupil_id)
-    _log_pupil_read(request, pupil, "absence reports")
-    reports = list(access.guardian_reports_for(pupil))
-    sent = next((r for r in reports if str(r.public_id) == request.GET.get("sendt")), None)
-    guardian = viewer_for(request.user).guardian
-    context = {
-        "pupil": pupil,
-        "reports": reports,
-        "sent": sent,
-        "sent_days": (
-            queries.school_days_between(pupil.school, sent.first_day, sent.last_day) if sent else []
-        ),
-        "viewer_guardian_id": guardian.pk if guardian else None,
-        "may_report": access.reportable_children(request.user).filter(pk=pupil.pk).exists(),
-    }
-    return render(request, "attendance/reports.html", context)

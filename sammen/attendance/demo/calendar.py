@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
+from sammen.attendance.calendar_setup import default_lesson_times
 from sammen.attendance.demo.timetable import lessons_per_day
 from sammen.attendance.models import DayKind
 from sammen.attendance.norwegian_calendar import default_school_year
-from sammen.attendance.services import default_lesson_times
 from sammen.roster.demo.plan import YEAR_END, YEAR_START
 
 

@@ -21,13 +21,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from sammen.attendance.calendar_setup import ensure_default_calendar
 from sammen.attendance.demo.calendar import school_days
 from sammen.attendance.demo.generate import AttendancePlan, PupilAttendance
 from sammen.attendance.demo.timetable import Slot, lessons_per_day
 from sammen.attendance.demo.year import DemoMark
 from sammen.attendance.models import AttendanceRecord, GuardianReport, ReportedBy, TimetableSlot
 from sammen.attendance.routine import save_routine
-from sammen.attendance.services import counts_on_diploma, ensure_default_calendar
+from sammen.attendance.services import counts_on_diploma
 from sammen.attendance.weeks import refresh_weeks
 from sammen.audit import actions
 from sammen.audit.log import Actor, Event, diff, record_many, snapshot

@@ -5,7 +5,8 @@ row per weekday the file sets. ``kind`` is school_day, holiday, public_holiday o
 (skoledag, ferie, helligdag, planleggingsdag); ``lessons`` is required on a school day and empty
 (or 0) on other days. ``--default`` writes the Norwegian default calendar instead (autumn,
 Christmas, winter and Easter breaks, the public holidays and 17 May): the days the school
-does not have yet, and the default lesson times it lacks, as ``services.ensure_default_calendar``.
+does not have yet, and the default lesson times it lacks
+(``calendar_setup.ensure_default_calendar``).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from pathlib import Path
 
 from django.db import transaction
 
+from sammen.attendance.calendar_setup import ensure_default_calendar
 from sammen.attendance.importers.calendar import MAX_LESSONS, DaySpec, SchoolCalendar
 from sammen.attendance.importers.context import WEEKDAYS, d_m_y
 from sammen.attendance.importers.values import parse_date
 from sammen.attendance.models import CalendarDay, DayKind, LessonPeriod
-from sammen.attendance.services import ensure_default_calendar
 from sammen.audit.log import Actor
 from sammen.lib.csvread import CsvError, CsvReader
 from sammen.lib.importreport import Note, Problem, Report
