@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sammen.roster",
     "sammen.audit",
     "sammen.attendance",
+    "sammen.warning",
     "sammen.web",
 ]
 

@@ -133,12 +133,17 @@ class AttendanceRecord(models.Model):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="attendance")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes on the foreign keys: (pupil, date) and (school, date) serve them,
+    # and group and registered_by, mostly empty, get partial ones. Every index costs each of the
+    # million rows an import writes (docs/benchmarks.md).
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="attendance", db_index=False
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+", db_index=False)
     date = models.DateField(_("date"))
     period = models.PositiveSmallIntegerField(_("lesson"), null=True, blank=True)
     group = models.ForeignKey(
-        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -157,6 +162,7 @@ class AttendanceRecord(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     # Where an imported record came from: "<format>:<source id>", for idempotent re-imports.
@@ -171,6 +177,14 @@ class AttendanceRecord(models.Model):
         indexes = [
             models.Index(fields=["school", "date"], name="attendance_school_date"),
             models.Index(fields=["pupil", "date"], name="attendance_pupil_date"),
+            models.Index(
+                fields=["group"], condition=Q(group__isnull=False), name="attendance_group"
+            ),
+            models.Index(
+                fields=["registered_by"],
+                condition=Q(registered_by__isnull=False),
+                name="attendance_registered_by",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -301,3 +315,34 @@ class PupilWeek(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil} {self.week_start}"
+
+
+class PupilDay(models.Model):
+    """One pupil's totals on one school day that has any record, kept current with every write.
+
+    What the early warning reads instead of the records: a day without a row is a full day at
+    school (the calendar gives its planned lessons). Counted by ``rates.count_day``, the one place
+    the counting rules live.
+    """
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="days", db_index=False)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+", db_index=False)
+    date = models.DateField()
+    planned_lessons = models.PositiveSmallIntegerField(default=0)
+    absent_lessons = models.PositiveSmallIntegerField(default=0)
+    unexplained_lessons = models.PositiveSmallIntegerField(default=0)
+    # Absent lessons whose reason is illness: the sick-episode rule reads these.
+    sick_lessons = models.PositiveSmallIntegerField(default=0)
+    late_count = models.PositiveSmallIntegerField(default=0)
+    late_minutes = models.PositiveIntegerField(default=0)
+    # Late, or absent from the first lesson: the lateness rule reads this.
+    first_lesson_missed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "date"], name="pupilday_unique"),
+        ]
+        indexes = [models.Index(fields=["school", "date"], name="pupilday_school_date")]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} {self.date}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WarningConfig(AppConfig):
+    name = "sammen.warning"
+    label = "warning"
