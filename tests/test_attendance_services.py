@@ -19,6 +19,7 @@ from sammen.attendance.models import (
     GuardianReportReason,
     Kind,
     LessonPeriod,
+    PupilDay,
     PupilWeek,
     Reason,
     ReportedBy,
@@ -104,6 +105,19 @@ def test_registering_a_lesson_writes_records_audit_and_weekly_totals(
     assert (week.school_days, week.planned_lessons) == (5, 30)
     assert (week.absent_lessons, week.unexplained_lessons, week.absent_days) == (1, 1, 0)
     assert (_week(kari_in_maths).late_count, _week(kari_in_maths).late_minutes) == (1, 10)
+    day = PupilDay.objects.get(pupil=ola)
+    assert (day.date, day.school_id, day.planned_lessons, day.absent_lessons) == (
+        TODAY,
+        cw.world.school_a.pk,
+        6,
+        1,
+    )
+    late_day = PupilDay.objects.get(pupil=kari_in_maths)
+    assert (late_day.late_count, late_day.late_minutes, late_day.first_lesson_absent) == (
+        1,
+        10,
+        False,
+    )
 
 
 def test_registering_the_same_lesson_again_changes_nothing(
@@ -128,6 +142,7 @@ def test_present_removes_the_record_and_the_removal_is_audited(
     assert len(removed) == 1
     assert removed[0].changes["kind"] == {"old": "absent", "new": None}
     assert _week(cw.world.ola).absent_lessons == 0
+    assert not PupilDay.objects.filter(pupil=cw.world.ola).exists()
 
 
 def test_a_correction_is_audited_with_old_and_new_values(calendar_world: CalendarWorld) -> None:
@@ -246,6 +261,8 @@ def test_a_whole_day_absence_misses_every_planned_lesson(calendar_world: Calenda
     assert (record.period, record.reason, record.documented) == (None, Reason.LEAVE, True)
     week = _week(cw.world.ola, MONDAY)
     assert (week.absent_days, week.absent_lessons, week.unexplained_lessons) == (1, 6, 0)
+    day = PupilDay.objects.get(pupil=cw.world.ola)
+    assert (day.absent_lessons, day.sick_lessons, day.first_lesson_absent) == (6, 0, False)
 
 
 def test_lateness_is_not_a_whole_day_kind(calendar_world: CalendarWorld) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sammen.attendance.importers.run import import_attendance
-from sammen.attendance.models import AttendanceRecord, PupilWeek, ReportedBy
+from sammen.attendance.models import AttendanceRecord, PupilDay, PupilWeek, ReportedBy
 from sammen.attendance.services import Entry, register_day
 from sammen.audit import actions
 from sammen.audit.models import AuditEvent
@@ -105,23 +105,34 @@ def test_importing_the_same_file_again_changes_nothing_and_writes_no_audit(
     assert list(AttendanceRecord.objects.values_list("updated_at", flat=True)) == stamps
 
 
-def test_every_record_gets_an_audit_event_and_the_import_a_summary(
+def test_every_record_is_audited_under_its_pupil_and_the_import_gets_a_summary(
     setup: Setup, tmp_path: Path
 ) -> None:
-    path = write(tmp_path, f"E-1001,{MONDAY},,,absent,,sick,yes,", f"E-1002,{MONDAY},2,,late,5,,,")
+    path = write(
+        tmp_path,
+        f"E-1001,{MONDAY},,,absent,,sick,yes,",
+        "E-1001,2027-02-09,1,,absent,,,,",
+        f"E-1002,{MONDAY},2,,late,5,,,",
+    )
 
     run(path)
 
-    saved = AuditEvent.objects.filter(action=actions.ATTENDANCE_SAVED).order_by("pupil_label")
-    assert [e.pupil_label for e in saved] == ["Kari Berg", "Ola Nordmann"]
+    saved = AuditEvent.objects.filter(action=actions.ATTENDANCE_IMPORTED_FOR_PUPIL)
+    assert sorted(e.pupil_label for e in saved) == ["Kari Berg", "Ola Nordmann"]
     ola = saved.get(pupil_id=setup.ola.public_id)
-    record = AttendanceRecord.objects.get(pupil=setup.ola)
-    assert (ola.object_id, ola.object_label) == (str(record.public_id), str(record))
+    assert (ola.object_id, ola.object_label) == (str(setup.ola.public_id), str(setup.ola))
     assert (ola.school_id, ola.actor_label) == (setup.school.public_id, "system: import_attendance")
-    assert ola.changes["kind"] == {"old": None, "new": "absent"}
-    assert ola.changes["date"] == {"old": None, "new": "2027-02-08"}
+    records = {r.date.isoformat(): r for r in AttendanceRecord.objects.filter(pupil=setup.ola)}
+    created = ola.changes["created"]
+    listed = {row[1]: dict(zip(created["fields"], row, strict=True)) for row in created["rows"]}
+    assert set(listed) == {"2027-02-08", "2027-02-09"}
+    for day, item in listed.items():
+        assert item["record"] == str(records[day].public_id)
+        assert (item["kind"], item["reported_by"], item["source"]) == ("absent", "import", "csv")
+    assert (listed["2027-02-08"]["period"], listed["2027-02-09"]["period"]) == (None, 1)
+    assert (listed["2027-02-08"]["reason"], listed["2027-02-08"]["documented"]) == ("sick", True)
     summary = AuditEvent.objects.get(action=actions.ATTENDANCE_IMPORTED)
-    assert summary.changes["created"] == {"old": None, "new": 2}
+    assert summary.changes["created"] == {"old": None, "new": 3}
 
 
 def test_a_changed_row_updates_the_record_and_audits_old_and_new(
@@ -135,12 +146,23 @@ def test_a_changed_row_updates_the_record_and_audits_old_and_new(
     assert counts(summary) == {"updated": 1}
     record.refresh_from_db()
     assert (record.reason, record.documented) == ("sick", True)
-    event = AuditEvent.objects.filter(action=actions.ATTENDANCE_SAVED).order_by("-id").first()
+    event = (
+        AuditEvent.objects.filter(action=actions.ATTENDANCE_IMPORTED_FOR_PUPIL)
+        .order_by("-id")
+        .first()
+    )
     assert event is not None
-    assert event.changes == {
-        "documented": {"old": False, "new": True},
-        "reason": {"old": "unexplained", "new": "sick"},
-    }
+    assert event.changes["changed"] == [
+        {
+            "record": str(record.public_id),
+            "date": "2027-02-08",
+            "lesson": None,
+            "change": {
+                "documented": {"old": False, "new": True},
+                "reason": {"old": "unexplained", "new": "sick"},
+            },
+        }
+    ]
 
 
 def test_a_file_takes_back_what_an_earlier_file_said_about_the_same_day(
@@ -154,8 +176,12 @@ def test_a_file_takes_back_what_an_earlier_file_said_about_the_same_day(
     kept = AttendanceRecord.objects.order_by("date").values_list("date", "period")
     # Monday's whole day became lesson 2; Tuesday, which the new file does not name, stays.
     assert list(kept) == [(date(2027, 2, 8), 2), (date(2027, 2, 9), None)]
-    removed = AuditEvent.objects.get(action=actions.ATTENDANCE_REMOVED)
-    assert removed.changes["kind"] == {"old": "absent", "new": None}
+    second = AuditEvent.objects.filter(action=actions.ATTENDANCE_IMPORTED_FOR_PUPIL).latest("id")
+    # The whole day went (every field's old value kept) and lesson 2 came.
+    (gone,) = second.changes["removed"]
+    assert (gone["date"], gone["period"], gone["kind"]) == ("2027-02-08", None, "absent")
+    (came,) = second.changes["created"]["rows"]
+    assert came[1:5] == ["2027-02-08", 2, "", "absent"]
 
 
 def test_a_record_made_in_sammen_is_kept_and_the_row_for_it_skipped(
@@ -176,8 +202,14 @@ def test_a_record_made_in_sammen_is_kept_and_the_row_for_it_skipped(
     assert AttendanceRecord.objects.get().reason == "sick"
 
 
-def test_weekly_totals_are_brought_up_to_date(setup: Setup, tmp_path: Path) -> None:
+def test_daily_and_weekly_totals_are_brought_up_to_date(setup: Setup, tmp_path: Path) -> None:
     run(write(tmp_path, f"E-1001,{MONDAY},,,absent,,,,", "E-1001,2027-02-09,1,,late,7,,,"))
+
+    days = PupilDay.objects.filter(pupil=setup.ola).order_by("date")
+    assert [(d.date.isoformat(), d.absent_lessons, d.late_count) for d in days] == [
+        ("2027-02-08", 6, 0),
+        ("2027-02-09", 0, 1),
+    ]
 
     week = PupilWeek.objects.get(pupil=setup.ola, week_start=date(2027, 2, 8))
     assert (week.school_days, week.planned_lessons, week.absent_lessons, week.absent_days) == (

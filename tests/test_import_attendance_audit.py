@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
+from sammen.attendance.importers.apply import created_values, values_of
 from sammen.attendance.importers.audit_rows import (
     COLUMNS,
+    CREATED_FIELDS,
     FIELDS,
-    AuditRows,
-    CreatedJson,
+    PupilAudit,
     audit_values,
 )
+from sammen.attendance.importers.checks import check
 from sammen.attendance.importers.context import Context
+from sammen.attendance.importers.csv_format import read_csv_file
 from sammen.attendance.models import AttendanceRecord
 from sammen.audit import actions
-from sammen.audit.log import Actor, Event, diff
+from sammen.audit.log import Actor, Event
 from sammen.audit.models import AuditKind
-from tests.test_import_attendance_support import make_setup
+from tests.test_import_attendance_support import MONDAY, make_setup, write
 
 pytestmark = pytest.mark.django_db
 
@@ -46,27 +49,34 @@ def test_a_fast_row_matches_the_event_the_audit_module_would_build() -> None:
     pupil = ctx.pupil("E-1001")
     assert not isinstance(pupil, str)
     now = timezone.now()
-    fast = AuditRows(actor=actor, action=actions.ATTENDANCE_SAVED, at=now, detail="csv from a")
-    item = (
-        record.public_id,
-        pupil,
-        ctx.schools[pupil.school_id],
-        record.date,
-        record.period,
-        record.kind,
-        CreatedJson()(raw),
-    )
+    fast = PupilAudit(actor=actor, at=now, detail="csv from a")
+    school = ctx.schools[pupil.school_id]
+    fast.created(record.public_id, pupil, school, tuple(raw[name] for name in FIELDS))
+    change = {"reason": {"old": "sick", "new": "unexplained"}}
+    fast.changed("an-updated-one", pupil, school, date(2027, 2, 9), 2, change)
+    fast.removed("a-removed-one", pupil, school, {"kind": "absent"})
 
-    row = dict(zip(COLUMNS, next(fast.rows(iter([item]))), strict=True))
+    (only,) = list(fast.rows())
+    row = dict(zip(COLUMNS, only, strict=True))
 
+    as_stored = audit_values(raw)
     expected = Event(
         AuditKind.CHANGE,
-        actions.ATTENDANCE_SAVED,
+        actions.ATTENDANCE_IMPORTED_FOR_PUPIL,
         actor,
-        record,
+        setup.ola,
         school=setup.school,
         pupil=setup.ola,
-        changes=diff({}, audit_values(raw)),
+        changes={
+            "created": {
+                "fields": list(CREATED_FIELDS),
+                "rows": [[str(record.public_id), *(as_stored[name] for name in FIELDS)]],
+            },
+            "changed": [
+                {"record": "an-updated-one", "date": "2027-02-09", "lesson": 2, "change": change}
+            ],
+            "removed": [{"record": "a-removed-one", "kind": "absent"}],
+        },
         detail="csv from a",
     ).to_row()
     expected.at = now
@@ -74,21 +84,11 @@ def test_a_fast_row_matches_the_event_the_audit_module_would_build() -> None:
     assert row == {name: getattr(expected, name) for name in COLUMNS if name != "changes"}
 
 
-def test_true_and_one_are_written_apart() -> None:
-    created = CreatedJson()
-    values: dict[str, Any] = dict.fromkeys(FIELDS, None)
+def test_a_created_records_values_are_its_audited_fields_in_order(tmp_path: Path) -> None:
+    make_setup()
+    path = write(tmp_path, f"E-1001,{MONDAY},2,,late,7,sick,yes,buss")
+    ctx = Context()
+    (row,) = check(read_csv_file(path), ctx).accepted
 
-    text = created({**values, "period": 1, "documented": True, "date": date(2027, 2, 8)})
-
-    assert json.loads(text) == {
-        "date": {"old": None, "new": "2027-02-08"},
-        "documented": {"old": None, "new": True},
-        "period": {"old": None, "new": 1},
-    }
-
-
-def test_unregistered_actions_are_refused() -> None:
-    with pytest.raises(ValueError, match="not registered"):
-        AuditRows(
-            actor=Actor.system("x"), action="attendance.nonsense", at=timezone.now(), detail=""
-        )
+    values = values_of(row)
+    assert created_values(row) == tuple(values[name] for name in FIELDS)

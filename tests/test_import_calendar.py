@@ -12,7 +12,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils.translation import gettext
 
-from sammen.attendance.models import AttendanceRecord, CalendarDay, DayKind, LessonPeriod, PupilWeek
+from sammen.attendance.models import (
+    AttendanceRecord,
+    CalendarDay,
+    DayKind,
+    LessonPeriod,
+    PupilDay,
+    PupilWeek,
+)
 from sammen.audit import actions
 from sammen.audit.models import AuditEvent
 from sammen.roster.importers.edfi import import_edfi_roster
@@ -177,15 +184,39 @@ def test_a_day_that_stops_being_a_school_day_recounts_the_week(
     AttendanceRecord.objects.create(
         pupil=setup.ola, school=setup.school, date=date(2027, 2, 8), kind="absent"
     )
-    from sammen.attendance.weeks import refresh_weeks
+    from sammen.attendance.totals import refresh_totals
 
-    refresh_weeks([(setup.ola.pk, date(2027, 2, 8))])
+    refresh_totals([(setup.ola.pk, date(2027, 2, 8))])
     path = _csv(tmp_path, "2027-02-12,holiday,Vinterferie,")
 
     calendar(path, "--school", "Nordby skole", "--year", "2026")
 
     week = PupilWeek.objects.get(pupil=setup.ola)
     assert (week.school_days, week.planned_lessons) == (4, 24)
+    # Monday's absence is still a day with six lessons missed.
+    day = PupilDay.objects.get(pupil=setup.ola)
+    assert (day.date, day.planned_lessons, day.absent_lessons) == (date(2027, 2, 8), 6, 6)
+
+
+def test_a_day_that_stops_being_a_school_day_loses_its_daily_totals(tmp_path: Path) -> None:
+    setup = make_setup()
+    AttendanceRecord.objects.create(
+        pupil=setup.ola, school=setup.school, date=date(2027, 2, 12), kind="absent"
+    )
+    from sammen.attendance.totals import refresh_totals
+
+    refresh_totals([(setup.ola.pk, date(2027, 2, 12))])
+    assert PupilDay.objects.filter(pupil=setup.ola).count() == 1
+
+    calendar(
+        _csv(tmp_path, "2027-02-12,holiday,Vinterferie,"),
+        "--school",
+        "Nordby skole",
+        "--year",
+        "2026",
+    )
+
+    assert not PupilDay.objects.filter(pupil=setup.ola).exists()
 
 
 def test_an_ed_fi_calendar_makes_sessions_school_days_and_class_periods_lessons() -> None:

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from sammen.attendance.models import AttendanceRecord, CalendarDay, DayKind, LessonPeriod
 from sammen.attendance.norwegian_calendar import default_school_year
-from sammen.attendance.weeks import refresh_weeks
+from sammen.attendance.totals import refresh_totals
 from sammen.audit import actions
 from sammen.audit.log import ActorLike, Event, diff, record_many
 from sammen.audit.models import AuditKind
@@ -128,7 +128,7 @@ def ensure_default_calendar(
         }
         record_many([calendar_event(actor, school, summary, detail="Norwegian default calendar")])
         # Records written before the calendar existed counted no school days; count them again.
-        refresh_weeks(
+        refresh_totals(
             AttendanceRecord.objects.filter(
                 school=school, date__range=(school_year.start_date, school_year.end_date)
             )

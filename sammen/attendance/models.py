@@ -335,8 +335,8 @@ class PupilDay(models.Model):
     sick_lessons = models.PositiveSmallIntegerField(default=0)
     late_count = models.PositiveSmallIntegerField(default=0)
     late_minutes = models.PositiveIntegerField(default=0)
-    # Late, or absent from the first lesson: the lateness rule reads this.
-    first_lesson_missed = models.BooleanField(default=False)
+    # Absent from the first lesson but not the whole day: with late_count, a hard morning.
+    first_lesson_absent = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -34,6 +34,9 @@ class DayCount:
     unexplained_lessons: int
     late_count: int
     late_minutes: int
+    sick_lessons: int = 0
+    # Absent from the first lesson on a day the pupil came later: with lateness, a hard morning.
+    first_lesson_absent: bool = False
 
     @property
     def absent_fraction(self) -> float:
@@ -58,26 +61,42 @@ def count_day(planned_lessons: int, marks: Iterable[Mark]) -> DayCount:
     unexplained_periods: set[int] = set()
     late_count = 0
     late_minutes = 0
+    whole_day_sick = False
+    sick_periods: set[int] = set()
     for mark in marks:
         if mark.kind in (Kind.LATE, Kind.LEFT_EARLY):
             late_count += mark.kind == Kind.LATE
             late_minutes += mark.minutes or 0
         elif counts_as_absence(mark.kind, mark.reason):
             unexplained = mark.reason == Reason.UNEXPLAINED
+            sick = mark.reason == Reason.SICK
             if mark.period is None:
                 whole_day_absent = True
                 whole_day_unexplained = whole_day_unexplained or unexplained
+                whole_day_sick = whole_day_sick or sick
             elif mark.period <= planned_lessons:
                 absent_periods.add(mark.period)
                 if unexplained:
                     unexplained_periods.add(mark.period)
+                if sick:
+                    sick_periods.add(mark.period)
     if whole_day_absent:
         absent = planned_lessons
         unexplained_count = planned_lessons if whole_day_unexplained else len(unexplained_periods)
+        sick_count = planned_lessons if whole_day_sick else len(sick_periods)
     else:
         absent = len(absent_periods)
         unexplained_count = len(unexplained_periods)
-    return DayCount(planned_lessons, absent, unexplained_count, late_count, late_minutes)
+        sick_count = len(sick_periods)
+    return DayCount(
+        planned_lessons,
+        absent,
+        unexplained_count,
+        late_count,
+        late_minutes,
+        sick_count,
+        not whole_day_absent and 1 in absent_periods and absent < planned_lessons,
+    )
 
 
 def week_start(day: date) -> date:

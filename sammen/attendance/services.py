@@ -2,7 +2,7 @@
 
 Each function validates, writes in bulk, records one audit event per changed record (``Event`` +
 ``record_many``) in the same transaction, and then brings the touched pupils' weekly totals
-(``PupilWeek``) up to date with ``refresh_weeks``, still inside that transaction, so a reader never
+(``PupilWeek``) up to date with ``refresh_totals``, still inside that transaction, so a reader never
 sees records and totals that disagree. The number of queries does not grow with the number of
 pupils.
 
@@ -37,7 +37,7 @@ from sammen.attendance.models import (
     Reason,
     ReportedBy,
 )
-from sammen.attendance.weeks import refresh_weeks
+from sammen.attendance.totals import refresh_totals
 from sammen.audit import actions
 from sammen.audit.log import ActorLike, Event, diff, record_many, snapshot
 from sammen.audit.models import AuditKind
@@ -233,7 +233,7 @@ def _save(
     for event in events:
         event.detail = detail
     record_many(events)
-    refresh_weeks(
+    refresh_totals(
         (r.pupil_id, r.date) for r in [*to_remove, *to_create, *(r for r, _o in to_update)]
     )
     outcome.created, outcome.updated, outcome.removed = (

@@ -60,6 +60,9 @@ ATTENDANCE_SAVED = register("attendance.record_saved", _("registered attendance"
 ATTENDANCE_REMOVED = register("attendance.record_removed", _("removed an attendance record"))
 ATTENDANCE_IMPORTED = register("attendance.imported", _("imported attendance"))
 ATTENDANCE_VIEWED = register("attendance.pupil_viewed", _("viewed the pupil's attendance"))
+ATTENDANCE_IMPORTED_FOR_PUPIL = register(
+    "attendance.pupil_records_imported", _("imported the pupil's attendance records")
+)
 REGISTER_VIEWED = register("attendance.register_viewed", _("opened a class register"))
 GUARDIAN_REPORT_CREATED = register(
     "attendance.guardian_report_created", _("reported absence as guardian")

@@ -1,10 +1,17 @@
-"""Audit rows for imported attendance records, built for speed: one row per changed record.
+"""Audit rows for an attendance import, built for speed: one event per pupil whose records changed.
 
-Every change to a pupil's attendance is audited, also when an import writes a million records.
-``Event.to_row`` builds a model instance and ``diff`` masks secrets key by key, which costs more
-than writing the record itself; these rows carry exactly what ``Event(...).to_row()`` would (a
-test holds the two together) as plain tuples for ``sammen.lib.bulkwrite.insert_rows``.
-Attendance fields hold no secrets, so there is nothing to mask.
+Every change to a pupil's attendance is audited, also when an import writes a million records,
+but one audit row per record made the audit trail (six indexes) a third of an import's time
+(docs/benchmarks.md). So the event is about the pupil and lists each changed record:
+
+- ``created``: the new records as a table, ``fields`` (the record's public id first, then the
+  audited fields) and one row of values per record;
+- ``changed``: each updated record's id, date, lesson and the change of each field (old, new);
+- ``removed``: each removed record's id, date, lesson and every field's old value.
+
+A million records cost 20,000 audit rows. The row is exactly what ``Event(...).to_row()`` would
+write for the pupil (a test holds the two together). Attendance fields hold no secrets, so there
+is nothing to mask.
 """
 
 from __future__ import annotations
@@ -15,12 +22,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sammen.attendance.importers.context import PupilInfo, SchoolInfo
-from sammen.attendance.models import AttendanceRecord, Kind
 from sammen.attendance.services import AUDIT_FIELDS
-from sammen.audit.actions import ACTIONS
+from sammen.audit import actions
 from sammen.audit.log import Actor, request_id_var
 from sammen.audit.models import AuditKind
 from sammen.lib.bulkwrite import JsonText
+from sammen.roster.models import Pupil
 
 COLUMNS = (
     "at",
@@ -39,10 +46,12 @@ COLUMNS = (
     "detail",
     "request_id",
 )
-OBJECT_TYPE = AttendanceRecord._meta.label_lower
+# The event is about the pupil: it lists the pupil's changed records.
+OBJECT_TYPE = Pupil._meta.label_lower
+ACTION = actions.ATTENDANCE_IMPORTED_FOR_PUPIL
 # What the audit trail keeps of an imported record: the services' fields, and where it came from.
 FIELDS = (*AUDIT_FIELDS, "source")
-_CREATED_PREFIX = {name: f'"{name}": {{"old": null, "new": ' for name in sorted(FIELDS)}
+CREATED_FIELDS = ("record", *FIELDS)
 
 
 def audit_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,76 +62,95 @@ def audit_values(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-class CreatedJson:
-    """``diff({}, values)`` of a new record, written straight as JSON text.
+class _Pupil:
+    __slots__ = ("changed", "created", "info", "removed", "school")
 
-    For a million records ``json.dumps`` of a nested dict costs more than writing the record;
-    the values repeat (kinds, reasons, dates, lesson numbers), so each is encoded once.
-    """
-
-    def __init__(self) -> None:
-        self._encoded: dict[tuple[type, Any], str] = {}
-
-    def __call__(self, values: Mapping[str, Any]) -> JsonText:
-        encoded = self._encoded
-        parts = []
-        for name, prefix in _CREATED_PREFIX.items():
-            value = values[name]
-            if value is None:
-                continue
-            key = (value.__class__, value)  # True == 1, but they are written differently
-            text = encoded.get(key)
-            if text is None:
-                shown = value.isoformat() if isinstance(value, date) else value
-                text = encoded[key] = json.dumps(shown, ensure_ascii=False)
-            parts.append(prefix + text)
-        return JsonText("{" + "}, ".join(parts) + "}}")
+    def __init__(self, info: PupilInfo, school: SchoolInfo) -> None:
+        self.info = info
+        self.school = school
+        self.created: list[list[Any]] = []
+        self.changed: list[dict[str, Any]] = []
+        self.removed: list[dict[str, Any]] = []
 
 
-def removed(values: Mapping[str, Any]) -> dict[str, Any]:
-    """What ``services`` writes for a removed record: every field, new None."""
-    return {name: {"old": values[name], "new": None} for name in FIELDS}
+class PupilAudit:
+    """Collects an import's changes by pupil and yields one audit row per pupil."""
 
-
-class AuditRows:
-    """Builds the audit rows of one import: the same actor, time and detail on every row."""
-
-    def __init__(self, *, actor: Actor, action: str, at: datetime, detail: str) -> None:
-        if action not in ACTIONS:
-            raise ValueError(f"audit action {action!r} is not registered")
+    def __init__(self, *, actor: Actor, at: datetime, detail: str) -> None:
         self.constant = (
             at,
             AuditKind.CHANGE.value,
-            action,
+            ACTION,
             actor.id,
             actor.label[:300],
             OBJECT_TYPE,
         )
         self.detail = detail[:500]
         self.request_id = request_id_var.get()
-        self._kind_labels = {kind: str(label) for kind, label in Kind.choices}
+        self._by_pupil: dict[int, _Pupil] = {}
+        self._iso: dict[date, str] = {}
 
-    def label(self, pupil: PupilInfo, day: date, period: int | None, kind: str) -> str:
-        """``str(record)``, without the query for the pupil."""
-        where = f" {period}." if period else ""
-        return f"{pupil.name} {day}{where} {self._kind_labels.get(kind, kind)}"[:300]
+    def _of(self, pupil: PupilInfo, school: SchoolInfo) -> _Pupil:
+        entry = self._by_pupil.get(pupil.pk)
+        if entry is None:
+            entry = self._by_pupil[pupil.pk] = _Pupil(pupil, school)
+        return entry
 
-    def rows(
+    def created(
+        self, public_id: Any, pupil: PupilInfo, school: SchoolInfo, values: tuple[Any, ...]
+    ) -> None:
+        """A new record; ``values`` in ``FIELDS`` order, the date (first) as a date."""
+        day = values[0]
+        iso = self._iso.get(day)
+        if iso is None:
+            iso = self._iso[day] = day.isoformat()
+        self._of(pupil, school).created.append([str(public_id), iso, *values[1:]])
+
+    def changed(
         self,
-        items: Iterator[tuple[Any, PupilInfo, SchoolInfo, date, int | None, str, Any]],
-    ) -> Iterator[tuple[Any, ...]]:
-        """Rows for (record public id, pupil, school, date, period, kind, changes) items."""
+        public_id: Any,
+        pupil: PupilInfo,
+        school: SchoolInfo,
+        day: date,
+        period: int | None,
+        change: Mapping[str, Any],
+    ) -> None:
+        self._of(pupil, school).changed.append(
+            {"record": str(public_id), "date": day.isoformat(), "lesson": period, "change": change}
+        )
+
+    def removed(
+        self,
+        public_id: Any,
+        pupil: PupilInfo,
+        school: SchoolInfo,
+        old: Mapping[str, Any],
+    ) -> None:
+        self._of(pupil, school).removed.append({"record": str(public_id), **old})
+
+    def __len__(self) -> int:
+        return len(self._by_pupil)
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
         constant, detail, request_id = self.constant, self.detail, self.request_id
-        for public_id, pupil, school, day, period, kind, changes in items:
+        for entry in self._by_pupil.values():
+            changes: dict[str, Any] = {}
+            if entry.created:
+                changes["created"] = {"fields": CREATED_FIELDS, "rows": entry.created}
+            if entry.changed:
+                changes["changed"] = entry.changed
+            if entry.removed:
+                changes["removed"] = entry.removed
+            pupil, school = entry.info, entry.school
             yield (
                 *constant,
-                str(public_id),
-                self.label(pupil, day, period, kind),
+                str(pupil.public_id),
+                pupil.name[:300],
                 school.public_id,
                 school.name[:300],
                 pupil.public_id,
                 pupil.name[:300],
-                changes,
+                JsonText(json.dumps(changes, ensure_ascii=False)),
                 detail,
                 request_id,
             )

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from sammen.attendance.models import AttendanceRecord, CalendarDay, LessonPeriod
 from sammen.attendance.rates import week_start
-from sammen.attendance.weeks import refresh_weeks
+from sammen.attendance.totals import refresh_totals
 from sammen.audit import actions
 from sammen.audit.log import Actor, Event, diff, record_many
 from sammen.audit.models import AuditKind
@@ -211,7 +211,7 @@ class CalendarWriter:
         for school_id, (first, last) in self.spans.items():
             # The whole weeks: a record on Monday counts Friday's change of the calendar too.
             monday, sunday = week_start(first), week_start(last) + timedelta(days=6)
-            refresh_weeks(
+            refresh_totals(
                 AttendanceRecord.objects.filter(school_id=school_id, date__range=(monday, sunday))
                 .values_list("pupil_id", "date")
                 .distinct()

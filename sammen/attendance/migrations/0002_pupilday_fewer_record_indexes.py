@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ("sick_lessons", models.PositiveSmallIntegerField(default=0)),
                 ("late_count", models.PositiveSmallIntegerField(default=0)),
                 ("late_minutes", models.PositiveIntegerField(default=0)),
-                ("first_lesson_missed", models.BooleanField(default=False)),
+                ("first_lesson_absent", models.BooleanField(default=False)),
             ],
         ),
         migrations.AlterField(
