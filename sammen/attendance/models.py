@@ -11,7 +11,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from sammen.roster.models import Group, Guardian, Pupil, School, SchoolYear
@@ -176,7 +177,6 @@ class AttendanceRecord(models.Model):
         ordering = ["date", "period"]
         indexes = [
             models.Index(fields=["school", "date"], name="attendance_school_date"),
-            models.Index(fields=["pupil", "date"], name="attendance_pupil_date"),
             models.Index(
                 fields=["group"], condition=Q(group__isnull=False), name="attendance_group"
             ),
@@ -187,15 +187,16 @@ class AttendanceRecord(models.Model):
             ),
         ]
         constraints = [
+            # One record per lesson and one for the whole day (lesson 0 here): a single index
+            # that also serves every look-up by pupil and date, where three did the same work.
             models.UniqueConstraint(
-                fields=["pupil", "date", "period"],
-                condition=Q(period__isnull=False),
+                F("pupil"),
+                F("date"),
+                Coalesce("period", Value(0)),
                 name="attendance_one_per_lesson",
             ),
-            models.UniqueConstraint(
-                fields=["pupil", "date"],
-                condition=Q(period__isnull=True),
-                name="attendance_one_whole_day",
+            models.CheckConstraint(
+                condition=Q(period__isnull=True) | Q(period__gte=1), name="attendance_lesson_from_1"
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["late", "left_early"], minutes__gte=1, minutes__lte=480)
@@ -325,8 +326,14 @@ class PupilDay(models.Model):
     the counting rules live.
     """
 
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="days", db_index=False)
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # A cache of counts, rewritten from the records by every write: no foreign-key checks in the
+    # database (a million per import), Django still cascades deletions. (pupil, date) is unique.
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="days", db_index=False, db_constraint=False
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     date = models.DateField()
     planned_lessons = models.PositiveSmallIntegerField(default=0)
     absent_lessons = models.PositiveSmallIntegerField(default=0)
@@ -342,7 +349,6 @@ class PupilDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["pupil", "date"], name="pupilday_unique"),
         ]
-        indexes = [models.Index(fields=["school", "date"], name="pupilday_school_date")]
 
     def __str__(self) -> str:
         return f"{self.pupil_id} {self.date}"
