@@ -41,6 +41,7 @@ from sammen.attendance.totals import refresh_totals
 from sammen.audit import actions
 from sammen.audit.log import ActorLike, Event, diff, record_many, snapshot
 from sammen.audit.models import AuditKind
+from sammen.lib.dates import norwegian_date
 from sammen.roster.models import Enrollment, Group, Guardian, Pupil, School
 
 K = TypeVar("K", bound=Hashable)
@@ -143,12 +144,10 @@ def school_day(school: School, day: date) -> CalendarDay:
     """The calendar's school day, or RegistrationError if ``day`` is not one at ``school``."""
     found = CalendarDay.objects.filter(school=school, date=day).first()
     if found is None or found.kind != DayKind.SCHOOL_DAY:
-        raise RegistrationError({"": _("%(date)s is not a school day.") % {"date": _d(day)}})
+        raise RegistrationError(
+            {"": _("%(date)s is not a school day.") % {"date": norwegian_date(day)}}
+        )
     return found
-
-
-def _d(day: date) -> str:
-    return f"{day.day}.{day.month}.{day.year}"
 
 
 def lesson_minutes(school: School, period: int) -> int:
@@ -320,7 +319,9 @@ def register_lesson(
         "group": group,
         "subject": subject or group.subject,
     }
-    return _register(actor, entries, wanted, where, detail=f"{group} {_d(day)} {period}.")
+    return _register(
+        actor, entries, wanted, where, detail=f"{group} {norwegian_date(day)} {period}."
+    )
 
 
 def _register(
@@ -372,7 +373,7 @@ def register_day(
     if errors:
         raise RegistrationError(errors)
     where = {"school": school, "date": calendar.date, "period": None}
-    return _register(actor, entries, wanted, where, detail=f"{school} {_d(day)}")
+    return _register(actor, entries, wanted, where, detail=f"{school} {norwegian_date(day)}")
 
 
 def correct_record(

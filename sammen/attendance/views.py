@@ -36,15 +36,12 @@ from sammen.attendance.queries import RegisterRow
 from sammen.attendance.services import PRESENT, Entry, Outcome, RegistrationError
 from sammen.audit import actions
 from sammen.audit.log import log_read, log_reads
+from sammen.lib.dates import norwegian_date
 from sammen.roster.access import viewer_for
 from sammen.roster.models import Group, Pupil
 
 RowForm = LessonRowForm | DayRowForm
 MONDAY = date(2024, 1, 1)
-
-
-def _norwegian(day: date) -> str:
-    return f"{day.day}.{day.month}.{day.year}"
 
 
 def _day_from_query(request: HttpRequest, default: date) -> date:
@@ -87,10 +84,10 @@ def _school_day_problem(group: Group, day: date, period: int | None) -> str:
     if found is None or found.kind != DayKind.SCHOOL_DAY:
         if found is not None and found.name:
             return _("%(date)s is not a school day (%(name)s).") % {
-                "date": _norwegian(day),
+                "date": norwegian_date(day),
                 "name": found.name,
             }
-        return _("%(date)s is not a school day.") % {"date": _norwegian(day)}
+        return _("%(date)s is not a school day.") % {"date": norwegian_date(day)}
     if period is not None and period > found.lessons:
         return _("There is no lesson %(period)d on this day.") % {"period": period}
     return ""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -58,10 +58,6 @@ class AttendanceSummary:
     records: int
     reports: int
     weeks: int
-
-
-def norwegian_date(day: date) -> str:
-    return f"{day.day}.{day.month}.{day.year}"
 
 
 class _Ids:

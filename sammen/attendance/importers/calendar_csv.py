@@ -17,11 +17,12 @@ from django.db import transaction
 
 from sammen.attendance.calendar_setup import ensure_default_calendar
 from sammen.attendance.importers.calendar import MAX_LESSONS, DaySpec, SchoolCalendar
-from sammen.attendance.importers.context import WEEKDAYS, d_m_y
+from sammen.attendance.importers.context import WEEKDAYS
 from sammen.attendance.importers.values import parse_date
 from sammen.attendance.models import CalendarDay, DayKind, LessonPeriod
 from sammen.audit.log import Actor
 from sammen.lib.csvread import CsvError, CsvReader
+from sammen.lib.dates import norwegian_date
 from sammen.lib.importreport import Note, Problem, Report
 from sammen.roster.models import School, SchoolYear
 
@@ -97,7 +98,8 @@ def _row(
             (
                 "date",
                 raw_date,
-                f"outside {year} ({d_m_y(year.start_date)}–{d_m_y(year.end_date)})",
+                f"outside {year} "
+                f"({norwegian_date(year.start_date)}–{norwegian_date(year.end_date)})",
             )
         )
     elif day.weekday() >= 5:

@@ -22,8 +22,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from sammen.attendance.importers.calendar import DaySpec, SchoolCalendar
-from sammen.attendance.importers.context import d_m_y
 from sammen.attendance.models import DayKind
+from sammen.lib.dates import norwegian_date
 from sammen.lib.edfi import code, find_file
 from sammen.lib.importreport import Note, Problem, Report
 from sammen.lib.xmlread import Element, XmlError, parse_xml
@@ -156,7 +156,7 @@ def _calendar(
                 file,
                 sessions[0].line,
                 "SchoolYear",
-                f"{d_m_y(first)}–{d_m_y(last)}",
+                f"{norwegian_date(first)}–{norwegian_date(last)}",
                 f"{len(years) or 'no'} school years of {school.owner} cover the sessions of "
                 f"{school}: import the roster first (sammen import_roster --format edfi)",
             )

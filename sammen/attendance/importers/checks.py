@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from sammen.attendance.importers.context import Context, Day, NoSchool, PupilInfo, d_m_y
+from sammen.attendance.importers.context import Context, Day, NoSchool, PupilInfo
 from sammen.attendance.importers.rows import Read, Wanted
 from sammen.attendance.models import Kind
 from sammen.attendance.services import PRESENT, counts_on_diploma
+from sammen.lib.dates import norwegian_date
 from sammen.lib.importreport import Problem, Skip
 
 Key = tuple[int, date, int | None]
@@ -158,13 +159,13 @@ def _against_sammen(
         if read.skip_non_school_days and day.day_off:
             out.skipped.append(w.skip(w.pupil, f"{day.reason}: left out"))
             return None
-        problems.append(w.problem("date", d_m_y(w.date), day.reason))
+        problems.append(w.problem("date", norwegian_date(w.date), day.reason))
     elif w.period is not None and w.period > day.lessons:
         problems.append(
             w.problem(
                 "period",
                 w.period,
-                f"{d_m_y(w.date)} has {day.lessons} lessons at {school.name}: "
+                f"{norwegian_date(w.date)} has {day.lessons} lessons at {school.name}: "
                 f"there is no lesson {w.period}",
             )
         )

@@ -14,14 +14,10 @@ from datetime import date, time
 from django.utils import translation
 
 from sammen.attendance.models import CalendarDay, DayKind, LessonPeriod
+from sammen.lib.dates import norwegian_date
 from sammen.roster.models import Group, GroupKind, Pupil, School, SchoolOwner, SchoolYear
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def d_m_y(day: date) -> str:
-    """A date as Norwegians write it: 8.2.2027."""
-    return f"{day.day}.{day.month}.{day.year}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,13 +174,15 @@ class Context:
                 what = str(DayKind(found.kind).label)
             named = f": {found.name}" if found.name else ""
             return NoSchool(
-                f"{d_m_y(day)} is not a school day at {school.name} ({what}{named})", True
+                f"{norwegian_date(day)} is not a school day at {school.name} ({what}{named})", True
             )
         years = self.years.get(school.owner_id, [])
         year = next((y for y in years if y[2] <= day <= y[3]), None)
         if year is None:
-            spans = ", ".join(f"{name} ({d_m_y(a)}–{d_m_y(b)})" for _, name, a, b in years)
-            reason = f"{d_m_y(day)} is outside the school year" + (
+            spans = ", ".join(
+                f"{name} ({norwegian_date(a)}–{norwegian_date(b)})" for _, name, a, b in years
+            )
+            reason = f"{norwegian_date(day)} is outside the school year" + (
                 f": the school years are {spans}" if spans else ": Sammen has no school year"
             )
             return NoSchool(reason, False)
@@ -195,7 +193,9 @@ class Context:
                 False,
             )
         if day.weekday() >= 5:
-            return NoSchool(f"{d_m_y(day)} is a {WEEKDAYS[day.weekday()]}, not a school day", True)
+            return NoSchool(
+                f"{norwegian_date(day)} is a {WEEKDAYS[day.weekday()]}, not a school day", True
+            )
         return NoSchool(
-            f"{d_m_y(day)} is not in {school.name}'s school calendar for {year[1]}", False
+            f"{norwegian_date(day)} is not in {school.name}'s school calendar for {year[1]}", False
         )

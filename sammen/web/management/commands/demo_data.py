@@ -17,8 +17,9 @@ from django.db import transaction
 
 from sammen.attendance.demo.generate import plan_attendance
 from sammen.attendance.demo.personas import lessons_on
-from sammen.attendance.demo.write import load_attendance, norwegian_date
+from sammen.attendance.demo.write import load_attendance
 from sammen.audit.models import AuditEvent
+from sammen.lib.dates import norwegian_date
 from sammen.roster.demo import personas
 from sammen.roster.demo.plan import MAX_SCHOOLS
 from sammen.roster.demo.planner import minimum_pupils, plan_demo
