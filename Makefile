@@ -6,7 +6,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 DEMO_SEED ?= 2026
 
-.PHONY: install demo serve test lint typecheck pytest pytest-sqlite pytest-postgres bench static messages clean
+.PHONY: install oidc-provider demo serve test lint typecheck pytest pytest-sqlite pytest-postgres bench static messages clean
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -22,7 +22,19 @@ demo: install
 	  trap "kill $$scheduler 2>/dev/null" EXIT INT TERM; \
 	  $(RUN) gunicorn sammen.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
 
-test: install lint typecheck pytest
+test: install oidc-provider lint typecheck pytest
+
+# The real OpenID provider the login tests start (npm oidc-provider, tests/oidc_provider/), from
+# its lock file. Reinstalled when the lock file changes; without Node.js the login tests that need
+# it are skipped, and this says so.
+OIDC_PROVIDER := tests/oidc_provider
+oidc-provider:
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "Node.js (npm) is not installed: the login tests against a real OpenID provider will be skipped."; \
+	elif [ ! -f $(OIDC_PROVIDER)/node_modules/.package-lock.json ] || \
+	     [ $(OIDC_PROVIDER)/package-lock.json -nt $(OIDC_PROVIDER)/node_modules/.package-lock.json ]; then \
+	  npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error; \
+	fi
 
 lint:
 	$(RUN) ruff check .

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "sammen.audit",
     "sammen.attendance",
     "sammen.warning",
+    "sammen.cooperation",
+    "sammen.followup",
     "sammen.web",
 ]
 
@@ -151,6 +153,61 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 OTP_TOTP_ISSUER = "Sammen"
+
+# --- Login with Feide (staff) and ID-porten (guardians), OpenID Connect: docs/login.md --------
+# A provider is offered on the login page when its issuer and client id are set. Discovery is read
+# from <issuer>/.well-known/openid-configuration.
+_FEIDE_MFA = "urn:mace:feide.no:auth:level:fad08:3"
+_IDPORTEN_LEVELS = ("idporten-loa-substantial", "idporten-loa-high")
+_idporten_acr = env_str("IDPORTEN_ACR_VALUES", _IDPORTEN_LEVELS[0]).split()
+if not _idporten_acr or not set(_idporten_acr) <= set(_IDPORTEN_LEVELS):
+    raise ImproperlyConfigured(
+        "IDPORTEN_ACR_VALUES: guardians must log in at idporten-loa-substantial or "
+        "idporten-loa-high"
+    )
+OIDC_PROVIDERS: dict[str, dict[str, object]] = {
+    "feide": {
+        "issuer": env_str("FEIDE_ISSUER"),
+        "client_id": env_str("FEIDE_CLIENT_ID"),
+        "client_secret": env_str("FEIDE_CLIENT_SECRET"),
+        "private_key": "",
+        "private_key_id": "",
+        "scopes": env_str("FEIDE_SCOPES", "openid userid-feide").split(),
+        # Staff must log in with two factors (Feide MFA) unless this is set empty on purpose.
+        "acr_values": env_str("FEIDE_ACR_VALUES", _FEIDE_MFA).split(),
+        # Feide's extended userinfo (group entitlements); empty: the discovery's userinfo.
+        "userinfo_url": env_str("FEIDE_USERINFO_URL"),
+    },
+    "idporten": {
+        "issuer": env_str("IDPORTEN_ISSUER"),
+        "client_id": env_str("IDPORTEN_CLIENT_ID"),
+        "client_secret": env_str("IDPORTEN_CLIENT_SECRET"),
+        # A PEM private key (IDPORTEN_PRIVATE_KEY_FILE names the file) for private_key_jwt; it
+        # replaces the secret. IDPORTEN_PRIVATE_KEY_ID is the key's kid as registered at Digdir.
+        "private_key": env_str("IDPORTEN_PRIVATE_KEY"),
+        "private_key_id": env_str("IDPORTEN_PRIVATE_KEY_ID"),
+        "scopes": env_str("IDPORTEN_SCOPES", "openid profile").split(),
+        "acr_values": _idporten_acr,
+        "userinfo_url": "",
+    },
+}
+# Allowed clock difference with the providers when checking token times; kept small.
+OIDC_LEEWAY_SECONDS = env_int("OIDC_LEEWAY_SECONDS", 60, minimum=0)
+if OIDC_LEEWAY_SECONDS > 300:
+    raise ImproperlyConfigured("OIDC_LEEWAY_SECONDS: at most 300 (five minutes)")
+# How long discovery documents and signing keys are reused before they are fetched again.
+OIDC_CACHE_SECONDS = env_int("OIDC_CACHE_SECONDS", 60 * 60, minimum=60)
+# How long a started login may take at the provider before its state is forgotten.
+OIDC_LOGIN_TIMEOUT_SECONDS = env_int("OIDC_LOGIN_TIMEOUT_SECONDS", 10 * 60, minimum=60)
+OIDC_HTTP_TIMEOUT_SECONDS = env_int("OIDC_HTTP_TIMEOUT_SECONDS", 10, minimum=1)
+# Schools (organisation numbers) that let Feide's group entitlements set who teaches which group.
+FEIDE_GROUP_SYNC_ORGS = env_list("FEIDE_GROUP_SYNC_ORGS", [])
+# The key of Guardian.pid_hash (see sammen.roster.pid); set it apart from SECRET_KEY.
+PID_HASH_KEY = env_str("PID_HASH_KEY")
+# The database session store, plus a record of whose session each one is, so that all of a
+# user's sessions can be ended at once (provider logout, an administrator).
+SESSION_ENGINE = "sammen.accounts.session_store"
+# --- end of the login block -------------------------------------------------------------------
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norsk bokmål")), ("en", _("English"))]

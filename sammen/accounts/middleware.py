@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from sammen.accounts import sessions
+from sammen.accounts.oidc.flow import strongly_authenticated
 from sammen.accounts.roles import needs_two_factor
 from sammen.audit import actions
 from sammen.audit.log import log_login
@@ -44,7 +45,7 @@ class SessionTimeoutMiddleware:
 
 class RequireTwoFactorMiddleware:
     """A user who needs two-factor reaches nothing but the two-factor page and logout until
-    verified."""
+    verified. A login through Feide or ID-porten that required two factors there counts."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -57,6 +58,7 @@ class RequireTwoFactorMiddleware:
             and request.path != reverse("accounts:two_factor")
             and request.path != reverse("accounts:logout")
             and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
+            and not strongly_authenticated(request.session)
             and needs_two_factor(user)
         ):
             target = reverse("accounts:two_factor")

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from sammen.accounts import sessions, two_factor
+from sammen.accounts.oidc import config as oidc_config
+from sammen.accounts.oidc.flow import provider_logout_url
 from sammen.accounts.roles import needs_two_factor
 from sammen.audit import actions
 from sammen.audit.log import Actor, log_login
@@ -73,6 +75,7 @@ def login(request: HttpRequest) -> HttpResponse:
         "form": form,
         "next": _next_url(request),
         "local_login": local_login,
+        "providers": oidc_config.enabled(),
         "timeout": sessions.Ended.IDLE.value in request.GET,
         "expired": sessions.Ended.EXPIRED.value in request.GET,
     }
@@ -83,8 +86,10 @@ def login(request: HttpRequest) -> HttpResponse:
 def logout(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         log_login(actor=request.user, action=actions.LOGOUT, detail="by the user")
+    # Read before the session is flushed: a Feide/ID-porten login is logged out there too.
+    at_provider = provider_logout_url(request.session)
     auth.logout(request)
-    return redirect("accounts:login")
+    return redirect(at_provider or "accounts:login")
 
 
 class TokenForm(forms.Form):

@@ -1,0 +1,1 @@
+"""Login with OpenID Connect: Feide for staff, ID-porten for guardians (docs/login.md)."""
