@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("sammen.roster.urls")),
     path("", include("sammen.attendance.urls")),
     path("", include("sammen.attendance.routine_urls")),
+    path("", include("sammen.warning.urls")),
+    path("", include("sammen.cooperation.urls")),
+    path("", include("sammen.followup.urls")),
 ]

@@ -15,10 +15,13 @@ School «Nordby skole» (A) and «Sørby skole» (B) in one municipality:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from sammen.accounts.models import User
 from sammen.roster.models import Group, GroupKind, Guardian, Pupil, Role, School
@@ -57,6 +60,14 @@ class World:
     analyst: User
     sysadmin: User
     nobody: User
+
+
+@pytest.fixture
+def english(client: Client, settings: Any) -> Iterator[None]:
+    """English pages and messages, for tests that read the texts (Norwegian is the default)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

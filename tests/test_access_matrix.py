@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from sammen.cooperation.models import HomeVisit, ReviewSetup
+from sammen.followup.cases import open_case
+from sammen.followup.meetings import plan_meeting
+from sammen.followup.models import Case, MeetingKind
+from sammen.warning.models import Flag
+from sammen.warning.standard import Rule
 from tests.conftest import World
 
 Url = Callable[[World], str]
@@ -31,6 +38,56 @@ URLS: dict[str, Url] = {
     "attendance:pupil_day": lambda w: f"/elev/{w.ola.public_id}/fravaer/dag/",
     "attendance:reports": lambda w: f"/elev/{w.ola.public_id}/fravaersmeldinger/",
     "attendance:report": lambda w: "/meld-fravaer/",
+    "warning:queue": lambda w: "/trenger-oppmerksomhet/",
+    "warning:answer": lambda w: f"/varsel/{_ola_flag(w).public_id}/svar/",
+    "warning:overview": lambda w: f"/skole/{w.school_a.public_id}/tidlig-varsling/",
+    "warning:standard": lambda w: f"/skole/{w.school_a.public_id}/tidlig-varsling/standard/",
+    "warning:preview": (
+        lambda w: f"/skole/{w.school_a.public_id}/tidlig-varsling/standard/forhandsvisning/"
+    ),
+    "cooperation:calls": lambda w: "/samarbeid/kontakter/",
+    "cooperation:overview": lambda w: f"/skole/{w.school_a.public_id}/samarbeid/",
+    "cooperation:standard": lambda w: f"/skole/{w.school_a.public_id}/samarbeid/standard/",
+    "cooperation:routines": lambda w: f"/skole/{w.school_a.public_id}/samarbeid/rutiner/",
+    "cooperation:pupil": lambda w: f"/elev/{w.ola.public_id}/samarbeid/",
+    "cooperation:log_contact": lambda w: f"/elev/{w.ola.public_id}/samarbeid/kontakt/",
+    "cooperation:lysglimt": lambda w: f"/elev/{w.ola.public_id}/samarbeid/lysglimt/",
+    "cooperation:cadence": lambda w: f"/elev/{w.ola.public_id}/samarbeid/fast-kontakt/",
+    "cooperation:needs": lambda w: f"/elev/{w.ola.public_id}/samarbeid/behov/",
+    "cooperation:home_visits": lambda w: f"/elev/{w.ola.public_id}/samarbeid/hjemmebesok/",
+    "cooperation:home_visit": (
+        lambda w: f"/elev/{w.ola.public_id}/samarbeid/hjemmebesok/{_ola_visit(w).public_id}/"
+    ),
+    "cooperation:profile": lambda w: f"/elev/{w.ola.public_id}/samarbeid/24-timersmennesket/",
+    "cooperation:network": lambda w: f"/elev/{w.ola.public_id}/samarbeid/nettverk/",
+    "cooperation:family": lambda w: f"/elev/{w.ola.public_id}/hjem-og-skole/",
+    "cooperation:review": lambda w: f"/gruppe/{w.class_8a.public_id}/elevgjennomgang/",
+    "cooperation:review_setup": (
+        lambda w: f"/gruppe/{w.class_8a.public_id}/elevgjennomgang/oppsett/"
+    ),
+    "cooperation:review_pupil": (
+        lambda w: (
+            f"/gruppe/{_review_setup(w).group.public_id}/elevgjennomgang/elev/{w.ola.public_id}/"
+        )
+    ),
+    "followup:pupil_cases": lambda w: f"/elev/{w.ola.public_id}/oppfolging/",
+    "followup:my_cases": lambda w: "/saker/",
+    "followup:school_cases": lambda w: f"/skole/{w.school_a.public_id}/oppfolging/",
+    "followup:case": lambda w: f"/sak/{_ola_case(w).public_id}/",
+    "followup:mapping": lambda w: f"/sak/{_ola_case(w).public_id}/kartlegging/",
+    "followup:plan": lambda w: f"/sak/{_ola_case(w).public_id}/plan/",
+    "followup:print_plan": lambda w: f"/sak/{_ola_case(w).public_id}/plan/utskrift/",
+    "followup:consents": lambda w: f"/sak/{_ola_case(w).public_id}/samtykke/",
+    "followup:withdraw_consent": (
+        lambda w: f"/sak/{_ola_case(w).public_id}/samtykke/{uuid.uuid4()}/trekk-tilbake/"
+    ),
+    "followup:meetings": lambda w: f"/sak/{_ola_case(w).public_id}/moter/",
+    "followup:meeting": lambda w: f"/sak/{_ola_case(w).public_id}/mote/{_ola_meeting(w)}/",
+    "followup:print_minutes": (
+        lambda w: f"/sak/{_ola_case(w).public_id}/mote/{_ola_meeting(w)}/utskrift/"
+    ),
+    "followup:trouble": lambda w: f"/sak/{_ola_case(w).public_id}/uenighet/",
+    "followup:guardian_plan": lambda w: f"/sak/{_ola_case(w).public_id}/foresatt/",
 }
 
 PERSONAS = [
@@ -83,10 +140,123 @@ ALLOWED: dict[str, dict[str, int]] = {
     },
     "attendance:reports": {"alice": 200, "bob": 200, "leader": 200, "office": 200, "guardian": 200},
     "attendance:report": {"guardian": 200, "other_guardian": 200},
+    # Flags: the contact teacher of the pupil's class and the school leader; nobody else.
+    "warning:queue": {"alice": 200, "charlie": 200, "leader": 200},
+    "warning:answer": {"alice": 200, "leader": 200},
+    "warning:overview": {"leader": 200},
+    "warning:standard": {"leader": 200},
+    "warning:preview": {"leader": 200},
+    # Cooperation with the home: the contact teacher of the pupil's class and the leader; the
+    # guardian (with parental responsibility) only their child's family page; the routines are
+    # for the school's staff and its families.
+    "cooperation:calls": {"alice": 200, "charlie": 200, "leader": 200},
+    "cooperation:overview": {"leader": 200},
+    "cooperation:standard": {"leader": 200},
+    "cooperation:routines": {
+        "alice": 200,
+        "bob": 200,
+        "leader": 200,
+        "office": 200,
+        "nurse": 200,
+        "guardian": 200,
+    },
+    "cooperation:pupil": {"alice": 200, "leader": 200},
+    "cooperation:log_contact": {"alice": 200, "leader": 200},
+    "cooperation:lysglimt": {"alice": 200, "leader": 200},
+    "cooperation:cadence": {"alice": 200, "leader": 200},
+    "cooperation:needs": {"alice": 200, "leader": 200},
+    "cooperation:home_visits": {"alice": 200, "leader": 200},
+    "cooperation:home_visit": {"alice": 200, "leader": 200},
+    "cooperation:profile": {"alice": 200, "leader": 200},
+    "cooperation:network": {"alice": 200, "leader": 200},
+    "cooperation:family": {"guardian": 200},
+    "cooperation:review": {"alice": 200, "leader": 200},
+    "cooperation:review_setup": {"alice": 200, "leader": 200},
+    "cooperation:review_pupil": {"alice": 200, "leader": 200},
+    # Follow-up cases: the contact teacher of the pupil's class and the leader (named members and
+    # consented support services are tested in tests/test_followup_access.py); the guardian
+    # with parental responsibility reads the plan on the guardian's page only.
+    "followup:pupil_cases": {"alice": 200, "leader": 200},
+    "followup:my_cases": {p: 200 for p in ("alice", "bob", "charlie", "leader", "office", "nurse")},
+    "followup:school_cases": {"leader": 200},
+    "followup:case": {"alice": 200, "leader": 200},
+    "followup:mapping": {"alice": 200, "leader": 200},
+    "followup:plan": {"alice": 200, "leader": 200},
+    "followup:print_plan": {"alice": 200, "leader": 200},
+    "followup:consents": {"alice": 200, "leader": 200},
+    # POST only: a GET is refused the same way for everyone signed in.
+    "followup:withdraw_consent": {p: 405 for p in PERSONAS},
+    "followup:meetings": {"alice": 200, "leader": 200},
+    "followup:meeting": {"alice": 200, "leader": 200},
+    "followup:print_minutes": {"alice": 200, "leader": 200},
+    "followup:trouble": {"alice": 200, "leader": 200},
+    "followup:guardian_plan": {"guardian": 200},
 }
+
+
+def _ola_case(w: World) -> Case:
+    """An open follow-up case on Ola, at level 1, opened by alice."""
+    found = Case.objects.filter(pupil=w.ola).first()
+    if found is not None:
+        return found
+    return open_case(user=w.alice, pupil=w.ola, today=date(2026, 11, 26))
+
+
+def _ola_meeting(w: World) -> uuid.UUID:
+    case = _ola_case(w)
+    meeting = case.meetings.first()
+    if meeting is None:
+        values = {"kind": MeetingKind.GUARDIANS, "held_on": date(2026, 11, 26)}
+        meeting = plan_meeting(user=w.alice, case=case, values=values)
+    return meeting.public_id
+
+
+def _ola_visit(w: World) -> HomeVisit:
+    visit, _ = HomeVisit.objects.get_or_create(
+        pupil=w.ola,
+        defaults={"planned_on": date(2026, 11, 30), "purpose": "Bli kjent", "who_goes": "Alice"},
+    )
+    return visit
+
+
+def _review_setup(w: World) -> ReviewSetup:
+    setup, _ = ReviewSetup.objects.get_or_create(
+        group=w.class_8a, defaults={"first_monday": date(2026, 11, 23)}
+    )
+    return setup
+
+
+def _ola_flag(w: World) -> Flag:
+    """An open early-warning flag on Ola (alice's class 8A at school A)."""
+    flag, _ = Flag.objects.get_or_create(
+        pupil=w.ola,
+        rule=Rule.CONSECUTIVE,
+        closed_on=None,
+        defaults={
+            "school": w.school_a,
+            "level": 2,
+            "evidence": {"days": 3, "first": "2026-11-23", "last": "2026-11-25"},
+            "opened_on": date(2026, 11, 26),
+            "seen_on": date(2026, 11, 26),
+            "due_on": date(2026, 12, 1),
+        },
+    )
+    return flag
+
 
 # URLs that need no login or are Django's own; everything else must be in URLS above.
 PUBLIC = {"healthz", "set_language", "accounts:login", "accounts:logout", "accounts:two_factor"}
+# Login through Feide and ID-porten: reached before anyone is signed in (the provider's redirects
+# and logout calls); their refusals are tested in tests/test_oidc_*.py.
+# The guardian's "felt heard" answer by signed link: the signature is the permission
+# (tests/test_cooperation_family.py tests forged, expired and used links).
+PUBLIC |= {"cooperation:felt_heard"}
+PUBLIC |= {
+    "accounts:oidc_start",
+    "accounts:oidc_callback",
+    "accounts:oidc_frontchannel_logout",
+    "accounts:oidc_backchannel_logout",
+}
 
 
 def _named_patterns(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:

@@ -523,7 +523,9 @@ def test_the_number_of_queries_does_not_grow_with_each_pupil(db: None) -> None:
         counts[size] = len(queries)
         transaction.savepoint_rollback(savepoint)
     # Bulk inserts: only the number of batches grows (SQLite caps a statement at 999 values).
-    assert counts[300] < 300
+    # The follow-up demo adds a fixed ~220 statements: five cases written through the services,
+    # each change with its audit event, whatever the number of pupils.
+    assert counts[300] < 500
     assert counts[300] <= 3 * counts[100], counts
 
 

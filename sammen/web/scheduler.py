@@ -53,6 +53,13 @@ JOBS: list[Job] = [
     Job("clearsessions", 60 * 60, "clearsessions"),
     # Same-day absence notices: each school's routine decides when; a run sends nothing twice.
     Job("notify_absence", 5 * 60, "notify_absence"),
+    # The early warning's full recompute, once a day (production: a timer at night, e.g.
+    # OnCalendar=*-*-* 01:30, so the day's incremental runs after imports build on it).
+    Job("early_warning", 24 * 60 * 60, "early_warning"),
+    # Fixed contacts with the homes overdue past the school's limit are shown to the leader.
+    Job("cooperation_reminders", 24 * 60 * 60, "cooperation_reminders"),
+    # Follow-up: tell coordinators of evaluations and action items due or overdue, once a day.
+    Job("followup_reminders", 24 * 60 * 60, "followup_reminders"),
 ]
 
 

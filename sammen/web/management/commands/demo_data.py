@@ -19,12 +19,15 @@ from sammen.attendance.demo.generate import plan_attendance
 from sammen.attendance.demo.personas import lessons_on
 from sammen.attendance.demo.write import load_attendance
 from sammen.audit.models import AuditEvent
+from sammen.cooperation.demo import load_cooperation_demo
+from sammen.followup.demo import load_followup_demo
 from sammen.lib.dates import norwegian_date
 from sammen.roster.demo import personas
 from sammen.roster.demo.plan import MAX_SCHOOLS
 from sammen.roster.demo.planner import minimum_pupils, plan_demo
 from sammen.roster.demo.write import load_demo
 from sammen.roster.models import School
+from sammen.warning.services import refresh_flags
 
 
 def iso_date(value: str) -> date:
@@ -99,6 +102,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             summary = load_demo(plan, password=settings.DEMO_PASSWORD)
             absence = load_attendance(plan, attendance)
+            # The nightly early-warning run, as it would have run today: the queue has flags.
+            flags = refresh_flags(None, today)
+            load_followup_demo(plan, today)
+            load_cooperation_demo(today)
         events = AuditEvent.objects.count() - events_before
         seconds = time.perf_counter() - started
         self.stdout.write(
@@ -113,7 +120,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Skolerute {absence.school_days} skoledager, {absence.timetable_slots} "
             f"timeplanøkter, {absence.records} fraværsføringer og {absence.reports} meldinger fra "
-            f"foresatte til og med {norwegian_date(today)}."
+            f"foresatte til og med {norwegian_date(today)}; {flags.open} åpne varsler."
         )
         lessons = lessons_on(plan, personas.FAGLAERER.username, today)
         if lessons:
