@@ -8,11 +8,13 @@ a PDF step (WeasyPrint) will render from.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,6 +24,7 @@ from sammen.followup.errors import FollowupError
 from sammen.followup.forms import CommentForm
 from sammen.followup.models import Case
 from sammen.followup.pages import log_case_read
+from sammen.followup.pdf import pdf_response
 from sammen.followup.plan_views import plan_parts
 from sammen.followup.work_views import _meeting_of
 from sammen.roster.access import viewer_for
@@ -78,7 +81,7 @@ def print_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             "title": _("Plan for follow-up of school attendance"),
             **plan_parts(case),
         }
-        return render(request, "followup/print_plan.html", context)
+        return _page_or_pdf(request, "followup/print_plan.html", context, "plan")
 
 
 @login_required
@@ -97,4 +100,16 @@ def print_minutes(request: HttpRequest, case_id: uuid.UUID, meeting_id: uuid.UUI
             "languages": _languages(case, language),
             "title": _("Minutes"),
         }
-        return render(request, "followup/print_minutes.html", context)
+        return _page_or_pdf(request, "followup/print_minutes.html", context, "referat")
+
+
+def _page_or_pdf(
+    request: HttpRequest, template: str, context: dict[str, Any], name: str
+) -> HttpResponse:
+    """The printable page, or with ``?pdf=1`` the same page as a PDF file."""
+    if request.GET.get("pdf") != "1":
+        return render(request, template, context)
+    html = render_to_string(template, {**context, "as_pdf": True}, request=request)
+    # No name in the file name: it is seen in download folders and mail attachments.
+    filename = f"{name}-{context['language']}.pdf"
+    return pdf_response(html, request.build_absolute_uri("/"), filename)
