@@ -225,6 +225,14 @@ class Guardian(Person):
         _("preferred language"), max_length=5, choices=Language.choices, default=Language.NB
     )
     needs_interpreter = models.BooleanField(_("needs interpreter"), default=False)
+    # How the guardian wants to be told that something waits in the portal (a message, a
+    # notice): "email" or "sms"; empty leaves it to the school's routine.
+    preferred_channel = models.CharField(
+        _("preferred channel"),
+        max_length=8,
+        blank=True,
+        choices=[("email", _("e-mail")), ("sms", _("text message (SMS)"))],
+    )
     contact_windows = models.CharField(
         _("best times to reach"),
         max_length=200,
