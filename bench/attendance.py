@@ -4,6 +4,7 @@
 process (its own ``DATABASE_URL``) that migrates an empty database, loads the roster and the
 default calendar, and times ``import_attendance`` twice: the first import, and the same file
 again (every row unchanged). The PostgreSQL database (``sammen_bench``) is created and dropped.
+``--row-path`` imports without the columnar fast path, to compare the two.
 """
 
 from __future__ import annotations
@@ -34,11 +35,16 @@ def main(argv: list[str]) -> int:
         default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
         help="the PostgreSQL database to create, use and drop (default: %(default)s)",
     )
+    parser.add_argument(
+        "--row-path",
+        action="store_true",
+        help="import row by row, without the columnar fast path (to compare the two)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        return _worker(args.csv, args.pupils)
+        return _worker(args.csv, args.pupils, fast=False if args.row_path else None)
     results = []
     with tempfile.TemporaryDirectory(prefix="sammen-bench-") as tmp:
         _setup_django(tmp)
@@ -54,9 +60,11 @@ def main(argv: list[str]) -> int:
         for name in [n.strip() for n in args.databases.split(",") if n.strip()]:
             if name == "sqlite":
                 url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-                results.append(_run("SQLite", url, csv_path, args.pupils, tmp))
+                results.append(_run("SQLite", url, csv_path, args.pupils, tmp, args.row_path))
             elif name == "postgres":
-                results.append(_postgres(args.postgres_url, csv_path, args.pupils, tmp))
+                results.append(
+                    _postgres(args.postgres_url, csv_path, args.pupils, tmp, args.row_path)
+                )
             else:
                 parser.error(f"unknown database {name!r}")
     failed = False
@@ -83,7 +91,9 @@ def _setup_django(tmp: str) -> None:
     django.setup()
 
 
-def _run(label: str, url: str, csv_path: Path, pupils: int, tmp: str) -> dict[str, Any]:
+def _run(
+    label: str, url: str, csv_path: Path, pupils: int, tmp: str, row_path: bool
+) -> dict[str, Any]:
     env = {**os.environ, "DATABASE_URL": url, "SAMMEN_DATA_DIR": str(Path(tmp) / "data")}
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         [
@@ -96,6 +106,7 @@ def _run(label: str, url: str, csv_path: Path, pupils: int, tmp: str) -> dict[st
             str(csv_path),
             "--pupils",
             str(pupils),
+            *(["--row-path"] if row_path else []),
         ],
         env=env,
         capture_output=True,
@@ -109,7 +120,7 @@ def _run(label: str, url: str, csv_path: Path, pupils: int, tmp: str) -> dict[st
     return result
 
 
-def _postgres(url: str, csv_path: Path, pupils: int, tmp: str) -> dict[str, Any]:
+def _postgres(url: str, csv_path: Path, pupils: int, tmp: str, row_path: bool) -> dict[str, Any]:
     import psycopg
     from psycopg import sql
 
@@ -128,14 +139,14 @@ def _postgres(url: str, csv_path: Path, pupils: int, tmp: str) -> dict[str, Any]
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         try:
-            return _run("PostgreSQL", url, csv_path, pupils, tmp)
+            return _run("PostgreSQL", url, csv_path, pupils, tmp, row_path)
         finally:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
 
 
-def _worker(csv_path: Path, pupils: int) -> int:
+def _worker(csv_path: Path, pupils: int, *, fast: bool | None) -> int:
     _setup_django(str(csv_path.parent))
     from django.core.management import call_command
 
@@ -148,7 +159,7 @@ def _worker(csv_path: Path, pupils: int) -> int:
     reports = []
     for _ in range(2):
         started = time.perf_counter()
-        report = import_attendance(csv_path, fmt="csv")
+        report = import_attendance(csv_path, fmt="csv", fast=fast)
         timings.append(time.perf_counter() - started)
         reports.append(report)
     first, again = reports

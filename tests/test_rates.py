@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from random import Random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sammen.attendance.rates import Mark, count_day
 
@@ -62,3 +66,25 @@ def test_lateness_is_counted_apart_from_absence() -> None:
     count = count_day(6, [m(1, kind="late", minutes=12), m(4, kind="left_early", minutes=20)])
     assert (count.absent_lessons, count.late_count, count.late_minutes) == (0, 1, 32)
     assert not count.first_lesson_absent
+
+
+_MARKS = st.builds(
+    Mark,
+    st.dates(),
+    st.one_of(st.none(), st.integers(1, 8)),
+    st.sampled_from(["absent", "late", "left_early", "present_elsewhere"]),
+    st.sampled_from(["sick", "leave", "school_activity", "home_teaching", "unexplained", "other"]),
+    st.one_of(st.none(), st.integers(1, 480)),
+)
+
+
+@given(st.integers(1, 8), st.lists(_MARKS, max_size=8), st.randoms(use_true_random=False))
+def test_a_day_is_counted_from_its_marks_whatever_their_order_and_dates(
+    planned: int, marks: list[Mark], random: Random
+) -> None:
+    # The import's fast path counts each distinct pattern of a day once and gives the count to
+    # every day with that pattern (sammen/attendance/importers/fast_totals.py).
+    shuffled = [replace(mark, date=DAY) for mark in marks]
+    random.shuffle(shuffled)
+
+    assert count_day(planned, shuffled) == count_day(planned, marks)

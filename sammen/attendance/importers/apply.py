@@ -368,16 +368,20 @@ class Writer:
             audit.removed(record.public_id, pupil, schools[pupil.school_id], record.audited())
 
     def _summary(self) -> Event:
-        report = self.report
-        summary: dict[str, Any] = {
-            name: counts[MODEL] for name, counts in report.counts().items() if counts[MODEL]
-        }
-        summary["rejected_rows"] = report.rejected_rows()
-        return Event(
-            AuditKind.CHANGE,
-            actions.ATTENDANCE_IMPORTED,
-            ACTOR,
-            None,
-            changes=diff({}, summary),
-            detail=self.detail,
-        )
+        return summary_event(self.report, self.detail)
+
+
+def summary_event(report: Report, detail: str) -> Event:
+    """The ``attendance.imported`` event of an import: what it did, in numbers."""
+    summary: dict[str, Any] = {
+        name: counts[MODEL] for name, counts in report.counts().items() if counts[MODEL]
+    }
+    summary["rejected_rows"] = report.rejected_rows()
+    return Event(
+        AuditKind.CHANGE,
+        actions.ATTENDANCE_IMPORTED,
+        ACTOR,
+        None,
+        changes=diff({}, summary),
+        detail=detail,
+    )

@@ -132,7 +132,6 @@ class PupilAudit:
         return len(self._by_pupil)
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
-        constant, detail, request_id = self.constant, self.detail, self.request_id
         for entry in self._by_pupil.values():
             changes: dict[str, Any] = {}
             if entry.created:
@@ -141,16 +140,19 @@ class PupilAudit:
                 changes["changed"] = entry.changed
             if entry.removed:
                 changes["removed"] = entry.removed
-            pupil, school = entry.info, entry.school
-            yield (
-                *constant,
-                str(pupil.public_id),
-                pupil.name[:300],
-                school.public_id,
-                school.name[:300],
-                pupil.public_id,
-                pupil.name[:300],
-                JsonText(json.dumps(changes, ensure_ascii=False)),
-                detail,
-                request_id,
-            )
+            yield self.row(entry.info, entry.school, json.dumps(changes, ensure_ascii=False))
+
+    def row(self, pupil: PupilInfo, school: SchoolInfo, changes: str) -> tuple[Any, ...]:
+        """The audit row of one pupil whose changes are ``changes`` (JSON text)."""
+        return (
+            *self.constant,
+            str(pupil.public_id),
+            pupil.name[:300],
+            school.public_id,
+            school.name[:300],
+            pupil.public_id,
+            pupil.name[:300],
+            JsonText(changes),
+            self.detail,
+            self.request_id,
+        )

@@ -53,7 +53,7 @@ def read_csv_file(path: Path) -> Read:
     read = Read()
     try:
         header, rows = records(path)
-        origin, fatal = _origin(path.name, header, read)
+        origin, fatal = header_origin(path.name, header, read)
         if fatal:
             read.fatal.extend(fatal)
             return read
@@ -63,7 +63,7 @@ def read_csv_file(path: Path) -> Read:
     return read
 
 
-def _origin(name: str, header: tuple[str, ...], read: Read) -> tuple[Origin, list[Problem]]:
+def header_origin(name: str, header: tuple[str, ...], read: Read) -> tuple[Origin, list[Problem]]:
     by_alias = {alias: canonical for canonical, aliases in COLUMNS.items() for alias in aliases}
     names: dict[str, str] = {}
     for column in header:
@@ -93,7 +93,7 @@ def _origin(name: str, header: tuple[str, ...], read: Read) -> tuple[Origin, lis
 _MISSING = object()
 
 
-def _lookup(table: dict[str, str], raw: str) -> str:
+def lookup(table: dict[str, str], raw: str) -> str:
     return table.get(raw) or table.get(raw.lower(), "")
 
 
@@ -136,7 +136,7 @@ def _read_rows(rows: Iterator[Record], header: tuple[str, ...], origin: Origin, 
         raw = fields[i_kind].strip()
         kind = kinds.get(raw)
         if kind is None:
-            kind = kinds[raw] = _lookup(KINDS, raw)
+            kind = kinds[raw] = lookup(KINDS, raw)
         raw = fields[i_period].strip()
         period = periods.get(raw, _MISSING)
         if period is _MISSING:
@@ -149,7 +149,7 @@ def _read_rows(rows: Iterator[Record], header: tuple[str, ...], origin: Origin, 
         if raw:
             reason = reasons.get(raw)
             if reason is None:
-                reason = reasons[raw] = _lookup(REASONS, raw)
+                reason = reasons[raw] = lookup(REASONS, raw)
         else:
             reason = default_reason(kind)
         documented = YES_NO.get(fields[i_documented].strip().lower())
@@ -205,7 +205,7 @@ def _report(read: Read, origin: Origin, line: int, values: dict[str, str]) -> No
     day = parse_date(values["date"]) if values["date"] else "the date is missing"
     if isinstance(day, str):
         bad.append(("date", values["date"], day))
-    kind = _lookup(KINDS, values["kind"])
+    kind = lookup(KINDS, values["kind"])
     if not kind:
         bad.append(("kind", values["kind"], KIND_ERROR))
     period = parse_period(values.get("period", ""))
@@ -216,8 +216,8 @@ def _report(read: Read, origin: Origin, line: int, values: dict[str, str]) -> No
     if isinstance(minutes, str):
         bad.append(("minutes", values["minutes"], minutes))
         minutes = None
-    reason = _lookup(REASONS, values.get("reason", "")) or default_reason(kind)
-    if values.get("reason") and not _lookup(REASONS, values["reason"]):
+    reason = lookup(REASONS, values.get("reason", "")) or default_reason(kind)
+    if values.get("reason") and not lookup(REASONS, values["reason"]):
         bad.append(("reason", values["reason"], REASON_ERROR))
     if values.get("documented", "").lower() not in YES_NO:
         bad.append(("documented", values["documented"], DOCUMENTED_ERROR))

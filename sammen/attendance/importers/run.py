@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sammen.attendance.importers.apply import MODEL, Writer
 from sammen.attendance.importers.checks import check
 from sammen.attendance.importers.context import Context
 from sammen.attendance.importers.csv_format import read_csv_file
+from sammen.attendance.importers.fastpath import Declined, import_fast
 from sammen.attendance.importers.rows import Read
 from sammen.lib.bulkwrite import large_cache
 from sammen.lib.importreport import Problem, Report
@@ -20,6 +22,7 @@ FORMATS = ("csv", "edfi", "fint")
 # Two attendance imports at once would race for the same records; on PostgreSQL the second
 # waits for the first here (SQLite's write lock already serialises them).
 _LOCK = 7_305_001
+log = logging.getLogger(__name__)
 
 
 def _reader(fmt: str) -> Callable[[Path, Context], Read]:
@@ -52,11 +55,16 @@ def import_attendance(
     owner_name: str | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    fast: bool | None = None,
 ) -> Report:
     """Import attendance records from ``path`` in format ``fmt``.
 
     All or nothing unless ``skip_invalid``: with any rejected row nothing is written, and the
     report still says what the valid rows would have done.
+
+    A CSV of new, valid records takes the columnar fast path (``fastpath``), which writes and
+    reports exactly what the row path would; any other file the row path. ``fast`` False
+    forces the row path, True the fast path (``Declined`` if it cannot take the file).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
@@ -73,6 +81,16 @@ def import_attendance(
                     Problem("--owner", None, None, owner_name, "no such school owner")
                 )
         ctx = Context(owner)
+        if fast or (fast is None and fmt == "csv"):
+            try:
+                if fmt != "csv":
+                    raise Declined("the fast path reads CSV only")
+                import_fast(path, ctx, report, dry_run=dry_run, detail=f"{fmt} from {path.name}")
+                return report
+            except Declined as declined:
+                if fast:
+                    raise
+                log.info("%s: read row by row (%s)", path.name, declined.reason)
         read = _reader(fmt)(path, ctx)
         report.notes.extend(read.notes)
         if read.fatal:
