@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from sammen.attendance.calendar_setup import ensure_default_calendar
@@ -21,7 +22,7 @@ from sammen.audit import actions
 from sammen.audit.log import Actor, Event
 from sammen.audit.models import AuditEvent, AuditKind
 from sammen.roster.models import Pupil, School
-from sammen.warning import engine
+from sammen.warning import engine, services
 from sammen.warning.models import Flag, WarningStandard
 from sammen.warning.services import ACTOR, refresh_flags
 from sammen.warning.standard import Rule
@@ -297,6 +298,32 @@ def _open_flags_in_full() -> list[tuple[Any, ...]]:
 
 
 def test_an_incremental_run_gives_the_flags_a_full_run_gives() -> None:
+    _incremental_equals_full()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the second connection and ADBC need PostgreSQL (or a SQLite file); the in-memory test "
+    "database is reached through Django's connection only, which the test above covers",
+)
+def test_outside_a_transaction_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Committed data, as a command or the scheduler sees it: on PostgreSQL the engine then reads
+    through ADBC (day totals aggregated per pupil) and the open flags are read meanwhile on a
+    second connection; the result must be the same."""
+    meanwhile: list[bool] = []
+    real = services._meanwhile
+
+    def spy(pupils: set[int]) -> Any:
+        meanwhile.append(True)
+        return real(pupils)
+
+    monkeypatch.setattr(services, "_meanwhile", spy)
+    _incremental_equals_full()
+    assert meanwhile == [True]
+
+
+def _incremental_equals_full() -> None:
     school, _ = make_school_with_calendar()
     pupils = _many_pupils(school)
     refresh_flags(None, AS_OF)

@@ -82,7 +82,7 @@ def load(
         return empty_inputs(as_of)
     reader = _Reader(connections[using])
     schools = sorted(years)
-    pupil_filter = _pupil_filter(None if school_ids is None else schools, pupil_ids)
+    pupil_filter = _pupil_filter(reader, None if school_ids is None else schools, pupil_ids)
     year_ids = sorted({year_id for year_id, _ in years.values()})
     first_day = min(start for _, start in years.values())
     school_days = (
@@ -107,7 +107,7 @@ def load(
         f" FROM {reader.table(Pupil)} p LEFT JOIN {reader.table(Enrollment)} e"
         " ON e.pupil_id = p.id"
         f" WHERE p.active = {reader.true} AND p.school_id IN ({_ints(schools)})"
-        f"{_only(pupil_ids, 'p.id')}"
+        f"{_only(reader, pupil_ids, 'p.id')}"
         " GROUP BY p.id, p.school_id"
     )
     days_sql = (
@@ -135,6 +135,7 @@ def load(
                 days_sql,
                 {**DAY_SCHEMA, "first_absent": pl.Int32},
                 split=2 if pupil_ids is None else 1,
+                per_pupil=pupil_ids is not None,
             ),
             Query(calendar_sql, CALENDAR_SCHEMA),
             Query(pupil_sql, {k: v for k, v in PUPIL_SCHEMA.items() if k != "timetable_id"}),
@@ -192,7 +193,7 @@ def _timetable_queries(
         f" WHERE e.group_id IN ({groups})"
         f" AND (e.start_date IS NULL OR e.start_date <= {today})"
         f" AND (e.end_date IS NULL OR e.end_date >= {today})"
-        f"{_only(pupil_ids, 'e.pupil_id')}"
+        f"{_only(reader, pupil_ids, 'e.pupil_id')}"
         f" AND EXISTS (SELECT 1 FROM {reader.table(TimetableSlot)} t"
         " WHERE t.group_id = e.group_id)"
     )
@@ -207,7 +208,7 @@ def _timetable_queries(
         # Only the timetables of the pupils asked for.
         slots += (
             f" AND t.group_id IN (SELECT e.group_id FROM {reader.table(Enrollment)} e"  # noqa: S608
-            f" WHERE {_only(pupil_ids, 'e.pupil_id').removeprefix(' AND ')})"
+            f" WHERE {_only(reader, pupil_ids, 'e.pupil_id').removeprefix(' AND ')})"
         )
     return members, slots
 
@@ -244,11 +245,13 @@ def _timetables(
     return keyed.select("pupil_id", "timetable_id"), slots
 
 
-def _pupil_filter(schools: list[int] | None, pupil_ids: Collection[int] | None) -> str:
+def _pupil_filter(
+    reader: _Reader, schools: list[int] | None, pupil_ids: Collection[int] | None
+) -> str:
     """SQL: a row's ``pupil_id`` is one of ``pupil_ids``, else of the schools' pupils (every
     pupil when all schools are wanted: rows of pupils not evaluated drop out in ``prepare``)."""
     if pupil_ids is not None:
-        return f"pupil_id IN ({_ints(sorted(set(pupil_ids)))})"
+        return reader.one_of("pupil_id", pupil_ids)
     if schools is None:
         return "1 = 1"
     pupil_table = Pupil._meta.db_table
@@ -256,11 +259,11 @@ def _pupil_filter(schools: list[int] | None, pupil_ids: Collection[int] | None) 
     return f"pupil_id IN (SELECT id FROM {pupil_table} WHERE {in_schools})"  # noqa: S608
 
 
-def _only(pupil_ids: Collection[int] | None, column: str) -> str:
-    """SQL: `` AND column IN (...)`` for an incremental run, nothing for a full one."""
+def _only(reader: _Reader, pupil_ids: Collection[int] | None, column: str) -> str:
+    """SQL: `` AND column`` is one of the ids for an incremental run, nothing for a full one."""
     if pupil_ids is None:
         return ""
-    return f" AND {column} IN ({_ints(sorted(set(pupil_ids)))})"
+    return f" AND {reader.one_of(column, pupil_ids)}"
 
 
 def _ints(values: Collection[int]) -> str:
@@ -285,6 +288,15 @@ class _Reader:
     def table(self, model: Any) -> str:
         return str(self.connection.ops.quote_name(model._meta.db_table))
 
+    def one_of(self, column: str, ids: Collection[int]) -> str:
+        """SQL: ``column`` is one of ``ids`` (an incremental run's fifteen thousand pupils).
+        PostgreSQL gets one array constant: a list of that many values took 30–45 ms to parse
+        and plan in each query, the array 5–7 ms."""
+        values = _ints(sorted(set(ids)))
+        if self.vendor == "postgresql" and ids:
+            return f"{column} = ANY('{{{values.replace(' ', '')}}}'::bigint[])"
+        return f"{column} IN ({values})"
+
     def day(self, expression: str) -> str:
         """SQL for a date as it travels: PostgreSQL's dates are Arrow dates already; SQLite's
         are text, sent as day numbers (days since 1970-01-01)."""
@@ -303,7 +315,7 @@ class _Reader:
             # See _adbc_uri: this thread's own SQLite connection must not be open meanwhile.
             self.connection.close()
         parts = [
-            (n, part, q.schema)
+            (n, part, q)
             for n, q in enumerate(queries)
             for part in (
                 [f"{q.sql} AND pupil_id % {q.split} = {k}" for k in range(q.split)]
@@ -374,6 +386,25 @@ class Query:
     sql: str
     schema: Schema
     split: int = 1  # read in this many parts at once (the SQL ends in a WHERE clause)
+    # PostgreSQL sends the rows as one row per pupil with arrays, unpacked here: for an
+    # incremental run's half a million day totals that halves the time of reading them into
+    # Arrow (0.5 s to 0.3 s), the server's work being the same.
+    per_pupil: bool = False
+
+    def sent(self, sql: str, vendor: str) -> str:
+        """``sql`` (this query or a part of it) as sent: ``per_pupil`` on PostgreSQL
+        aggregated into arrays."""
+        if not (self.per_pupil and vendor == "postgresql"):
+            return sql
+        columns = ", ".join(
+            f'array_agg(rows."{name}") AS "{name}"' for name in self.schema if name != "pupil_id"
+        )
+        return f"SELECT pupil_id, {columns} FROM ({sql}) AS rows GROUP BY pupil_id"  # noqa: S608 - our columns
+
+    def unpacked(self, frame: pl.DataFrame, vendor: str) -> pl.DataFrame:
+        if not (self.per_pupil and vendor == "postgresql") or frame.is_empty():
+            return frame
+        return frame.explode([name for name in self.schema if name != "pupil_id"])
 
 
 def _transport(vendor: str, kind: Any) -> Any:
@@ -381,16 +412,17 @@ def _transport(vendor: str, kind: Any) -> Any:
     return pl.Int32 if kind == pl.Date and vendor != "postgresql" else kind
 
 
-def _through_adbc(vendor: str, uri: str, sql: str, schema: Schema) -> pl.DataFrame:
+def _through_adbc(vendor: str, uri: str, sql: str, query: Query) -> pl.DataFrame:
+    """``sql`` (``query`` or a part of it) on a connection of its own."""
     with _adbc(vendor, uri) as cursor:
-        cursor.execute(sql)
+        cursor.execute(query.sent(sql, vendor))
         table = cursor.fetch_arrow_table()
     frame = pl.from_arrow(table)
     if not isinstance(frame, pl.DataFrame):  # pragma: no cover - a table gives a frame
         raise TypeError("expected a frame")
     if frame.is_empty() and not frame.columns:
-        frame = pl.DataFrame(schema={n: _transport(vendor, t) for n, t in schema.items()})
-    return _typed(frame, schema)
+        frame = pl.DataFrame(schema={n: _transport(vendor, t) for n, t in query.schema.items()})
+    return _typed(query.unpacked(frame, vendor), query.schema)
 
 
 def _typed(frame: pl.DataFrame, schema: Schema) -> pl.DataFrame:
