@@ -24,8 +24,10 @@ from django.test import Client
 from django.utils import translation
 
 from sammen.accounts.models import User
+from sammen.lib import sms
 from sammen.roster.models import Group, GroupKind, Guardian, Pupil, Role, School
 from tests import factories as f
+from tests.smtp_support import Inbox, SmtpServer
 
 
 @pytest.fixture(autouse=True)
@@ -132,3 +134,20 @@ def world(db: None) -> World:
         kari_guardian=kari_guardian,
         **users,
     )
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 that Django's SMTP backend sends to (tests/smtp_support.py);
+    text messages go to ``sammen.lib.sms.outbox``."""
+    server = SmtpServer(Inbox())
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_TIMEOUT = 5
+    settings.DEFAULT_FROM_EMAIL = "sammen@kommune.example"
+    settings.SMS_BACKEND = "sammen.lib.sms.LocmemBackend"
+    sms.outbox.clear()
+    yield server
+    server.stop()

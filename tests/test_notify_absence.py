@@ -4,21 +4,14 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default as default_policy
 from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
@@ -45,6 +38,7 @@ from sammen.roster.models import Guardianship, Pupil, SchoolYear
 from sammen.web import scheduler
 from tests import factories as f
 from tests.conftest import World
+from tests.smtp_support import SmtpServer
 
 OSLO = ZoneInfo("Europe/Oslo")
 DAY = date(2026, 11, 23)  # a Monday, a school day in the default calendar
@@ -55,81 +49,6 @@ FATHER_PHONE = "+47 922 22 222"
 
 def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=OSLO)
-
-
-# A real SMTP server ---------------------------------------------------------------------------
-
-
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    raw: str
-    message: EmailMessage
-
-
-@dataclass
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives, or refuses it when told to."""
-
-    messages: list[Received] = field(default_factory=list)
-    refuse: bool = False
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        if self.refuse:
-            return "554 5.7.1 Message refused"
-        content = envelope.content
-        raw = content if isinstance(content, bytes) else (content or "").encode()
-        parsed = message_from_bytes(raw, policy=default_policy)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(
-            Received(str(envelope.mail_from), list(envelope.rcpt_tos), raw.decode(), parsed)
-        )
-        return "250 OK"
-
-    def to(self, address: str) -> list[Received]:
-        return [m for m in self.messages if address in m.rcpt_tos]
-
-
-class SmtpServer:
-    """aiosmtpd on 127.0.0.1; stop() and start() take it down and up again on the same port."""
-
-    def __init__(self, inbox: Inbox) -> None:
-        self.inbox = inbox
-        self.port = _free_port()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        # A stopped controller cannot be started again: its event loop is closed.
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[SmtpServer]:
-    server = SmtpServer(Inbox())
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_TIMEOUT = 5
-    settings.DEFAULT_FROM_EMAIL = "sammen@kommune.example"
-    settings.SMS_BACKEND = "sammen.lib.sms.LocmemBackend"
-    sms.outbox.clear()
-    yield server
-    server.stop()
 
 
 # The school, its calendar and the absences ----------------------------------------------------
@@ -452,7 +371,7 @@ def test_a_language_without_a_written_notice_gets_bokmal(
     ola_absent: World, smtp: SmtpServer
 ) -> None:
     world = ola_absent
-    world.ola_mother.preferred_language = "so"
+    world.ola_mother.preferred_language = "ti"
     world.ola_mother.save()
     run(at(9, 5))
     assert smtp.inbox.messages[0].message["Content-Language"] == "nb"

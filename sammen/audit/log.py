@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 
+from sammen.accounts.models import User
 from sammen.audit.actions import ACTIONS
 from sammen.audit.models import AuditEvent, AuditKind
 
@@ -45,6 +46,20 @@ ActorLike = Actor | Any
 
 def _actor(actor: ActorLike) -> Actor:
     return actor if isinstance(actor, Actor) else Actor.of(actor)
+
+
+def acting_user(actor: ActorLike) -> User | None:
+    """The signed-in user behind ``actor``; None for a system process or a guardian by link."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
+
+
+def acting_name(actor: ActorLike) -> str:
+    """How the person is named on what they wrote: their full name (else their user name), or a
+    system actor's label."""
+    user = acting_user(actor)
+    if user is None:
+        return str(getattr(actor, "label", ""))
+    return user.get_full_name() or user.username
 
 
 def mask_secrets(values: Mapping[str, Any]) -> dict[str, Any]:

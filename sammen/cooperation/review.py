@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sammen.audit import actions
-from sammen.audit.log import ActorLike, log_change
+from sammen.audit.log import ActorLike, acting_user, log_change
 from sammen.cooperation import rhythm
 from sammen.cooperation.models import ActionItem, Review, ReviewPlacement, ReviewSetup
-from sammen.cooperation.services import CooperationError, _user
+from sammen.cooperation.services import CooperationError
 from sammen.roster.models import Group, Pupil, Staff
 
 
@@ -30,7 +30,10 @@ def set_up_review(
     with transaction.atomic():
         setup, created = ReviewSetup.objects.get_or_create(
             group=group,
-            defaults={"first_monday": rhythm.monday_of(first_monday), "created_by": _user(actor)},
+            defaults={
+                "first_monday": rhythm.monday_of(first_monday),
+                "created_by": acting_user(actor),
+            },
         )
         if not created:
             raise CooperationError(_("The review is already set up for this class."))
@@ -107,7 +110,7 @@ def save_review(
             made_possible.strip(),
             support.strip(),
         )
-        review.created_by = review.created_by or _user(actor)
+        review.created_by = review.created_by or acting_user(actor)
         review.save()
         # The answers' words are the pupil's file, not the audit trail's: which fields changed.
         log_change(

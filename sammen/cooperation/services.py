@@ -15,9 +15,16 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sammen.accounts.models import User
 from sammen.audit import actions
-from sammen.audit.log import ActorLike, Event, log_change, record_many, snapshot
+from sammen.audit.log import (
+    ActorLike,
+    Event,
+    acting_name,
+    acting_user,
+    log_change,
+    record_many,
+    snapshot,
+)
 from sammen.audit.models import AuditKind
 from sammen.cooperation import rhythm
 from sammen.cooperation.models import (
@@ -46,17 +53,6 @@ class CooperationError(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def _user(actor: ActorLike) -> User | None:
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
-
-
-def _label(actor: ActorLike) -> str:
-    user = _user(actor)
-    if user is None:
-        return str(getattr(actor, "label", ""))
-    return user.get_full_name() or user.username
 
 
 # The school's standard -------------------------------------------------------------------------
@@ -89,7 +85,7 @@ def save_standard(*, actor: ActorLike, school: School, values: dict[str, Any]) -
         new = snapshot(standard, STANDARD_FIELDS)
         if current is not None and old == new:
             return False
-        standard.updated_by = _user(actor)
+        standard.updated_by = acting_user(actor)
         standard.save()
         log_change(
             actor=actor,
@@ -187,8 +183,8 @@ def log_contact(*, actor: ActorLike, pupil: Pupil, data: ContactData, today: dat
             agreements=data.agreements,
             next_contact_on=data.next_contact_on,
             shared_with_family=data.shared_with_family,
-            created_by=_user(actor),
-            created_by_label=_label(actor)[:300],
+            created_by=acting_user(actor),
+            created_by_label=acting_name(actor)[:300],
         )
         if data.kind in CONVERSATION_KINDS:
             # The call was made: the leader no longer needs to hear that it is overdue.
@@ -353,7 +349,7 @@ def save_home_visit(
         raise CooperationError(_("A home visit needs the family's agreement."))
     with transaction.atomic():
         old = snapshot(visit, VISIT_FIELDS) if visit else {}
-        visit = visit or HomeVisit(pupil=pupil, created_by=_user(actor))
+        visit = visit or HomeVisit(pupil=pupil, created_by=acting_user(actor))
         for name in VISIT_FIELDS:
             setattr(visit, name, values[name])
         visit.save()
@@ -393,10 +389,10 @@ def add_profile_entry(
             part=part,
             text=text,
             author=author,
-            author_label=_label(actor)[:300],
+            author_label=acting_name(actor)[:300],
             visibility=visibility,
             is_goal=is_goal and part == Part.FUTURE,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
         )
         log_change(
             actor=actor,
@@ -444,7 +440,7 @@ def add_network_member(
             name=name,
             role=role,
             added_by_guardian=guardian,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
         )
         log_change(
             actor=actor,

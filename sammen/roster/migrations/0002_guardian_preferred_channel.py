@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('roster', '0001_initial'),
+        ("roster", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='guardian',
-            name='preferred_channel',
-            field=models.CharField(blank=True, choices=[('email', 'e-mail'), ('sms', 'text message (SMS)')], max_length=8, verbose_name='preferred channel'),
+            model_name="guardian",
+            name="preferred_channel",
+            field=models.CharField(
+                blank=True,
+                choices=[("email", "e-mail"), ("sms", "text message (SMS)")],
+                max_length=8,
+                verbose_name="preferred channel",
+            ),
         ),
     ]
