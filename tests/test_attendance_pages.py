@@ -101,11 +101,12 @@ def test_the_start_page_leads_teachers_to_today_and_guardians_to_the_report(
     client.force_login(w.bob)
     html = page(client, "/")
     assert 'href="/i-dag/"' in html and 'href="/meld-fravaer/"' not in html
+    # Guardians start in the portal (/foresatt/), which links to the report.
     client.force_login(w.guardian)
-    html = page(client, "/")
+    html = page(client, "/foresatt/")
     assert 'href="/meld-fravaer/"' in html and 'href="/i-dag/"' not in html
     client.force_login(w.father)
-    assert 'href="/meld-fravaer/"' not in page(client, "/")
+    assert 'href="/meld-fravaer/"' not in page(client, "/foresatt/")
 
 
 # The lesson register ---------------------------------------------------------------------------

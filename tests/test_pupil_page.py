@@ -49,7 +49,7 @@ def test_a_guardian_with_responsibility_for_two_children_sees_both_on_the_start_
     sibling = f.make_pupil(world.school_b, world.class_8b, given_name="Siri")
     Guardianship.objects.create(pupil=sibling, guardian=world.ola_mother)
     client.force_login(world.guardian)
-    page = client.get("/").content.decode()
+    page = client.get("/", follow=True).content.decode()
     assert "Ola Nordmann" in page
     assert sibling.full_name in page
     assert "Kari" not in page

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -28,6 +28,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: what this person works with, by role."""
     viewer = access.viewer_for(request.user)
+    if viewer.guardian is not None and not viewer.roles:
+        # A guardian with no staff role has one place to start: their children in the portal.
+        return redirect("portal:home")
     children = []
     if viewer.guardian is not None:
         children = list(access.pupils_for(request.user).select_related("school"))
