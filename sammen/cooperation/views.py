@@ -25,6 +25,7 @@ from sammen.cooperation.forms import CadenceForm, ContactForm, LysglimtForm, Sta
 from sammen.cooperation.models import Adjustment, Barrier, Cadence, Contact, FamilyNeeds, FeltHeard
 from sammen.roster.access import guardianships_for
 from sammen.roster.models import Guardian, Pupil
+from sammen.voice import queries as voice_queries
 
 
 def _log_rows(request: HttpRequest, pupils: Sequence[Pupil], what: str) -> None:
@@ -59,6 +60,9 @@ def calls(request: HttpRequest) -> HttpResponse:
     today = attendance_access.today()
     rows = queries.calls(request.user, today)
     _log_rows(request, [r.pupil for r in rows], "calls")
+    # What the homes said between calls, also from homes with no fixed contact on the list.
+    voice_off_list = voice_queries.off_the_list(request.user, rows, today)
+    _log_rows(request, [o.pupil for o in voice_off_list], "calls: from the home")
     context = {
         "today": today,
         "rows": rows,
@@ -66,6 +70,8 @@ def calls(request: HttpRequest) -> HttpResponse:
         "later": [r for r in rows if r.due.status == rhythm.Status.LATER],
         "groups": list(access.coop_groups(request.user).order_by("school__name", "grade", "name")),
         "leader_schools": list(access.leader_schools(request.user).order_by("name")),
+        "voice_notes": voice_queries.notes_for_calls(rows, today),
+        "voice_off_list": voice_off_list,
     }
     return render(request, "cooperation/calls.html", context)
 
@@ -137,6 +143,11 @@ def pupil(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
             school=child.school,
         )
     rows = queries.calls(request.user, today, pupil=child)
+    voice = voice_queries.pupil_voice(child, today)
+    if voice:
+        log_read(
+            actor=request.user, action=actions.VOICE_INPUTS_VIEWED, pupil=child, school=child.school
+        )
     row = rows[0] if rows else None
     context = {
         "pupil": child,
@@ -151,6 +162,7 @@ def pupil(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
         "balance": queries.recent_tones([child.pk], today)[child.pk],
         "lysglimt_form": LysglimtForm(),
         "cadence": Cadence.objects.filter(pupil=child).first(),
+        "voice": voice,
     }
     return render(request, "cooperation/pupil.html", context)
 
