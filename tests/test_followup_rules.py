@@ -276,14 +276,18 @@ def test_the_plan_prints_in_the_familys_language_where_there_is_one(
     case = ola_case(world)
     client.force_login(world.alice)
     page = client.get(case_url(case, "plan/utskrift/")).content.decode()
-    assert '<html lang="en">' in page
+    assert '<html lang="en" dir="ltr">' in page
     assert "Plan for follow-up of school attendance" in page
     page = client.get(case_url(case, "plan/utskrift/?sprak=nb")).content.decode()
-    assert '<html lang="nb">' in page
-    # A language the app has no translation for falls back to Norwegian.
-    world.ola_mother.preferred_language = "so"
+    assert '<html lang="nb" dir="ltr">' in page
+    # Arabic is printed right to left.
+    page = client.get(case_url(case, "plan/utskrift/?sprak=ar")).content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    # A language the app has no translation for (Tigrinya) falls back to Norwegian.
+    world.ola_mother.preferred_language = "ti"
     world.ola_mother.save()
-    assert '<html lang="nb">' in client.get(case_url(case, "plan/utskrift/")).content.decode()
+    page = client.get(case_url(case, "plan/utskrift/")).content.decode()
+    assert '<html lang="nb" dir="ltr">' in page
 
 
 # Reminders -------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ from sammen.roster.models import Guardian, Guardianship, Pupil, School
 logger = logging.getLogger("sammen.notices")
 
 # Languages the notice is written in; a guardian preferring another gets the school's language.
-NOTICE_LANGUAGES = ("nb", "nn", "en", "pl", "uk", "ar")
+NOTICE_LANGUAGES = ("nb", "nn", "en", "pl", "uk", "ar", "so")
 ACTOR = Actor.system("notify_absence")
 # A mail server that never answers must not hold up the other notices for ever.
 EMAIL_TIMEOUT_SECONDS = 30
