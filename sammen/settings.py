@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import locale as _django_locale
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from sammen.lib.env import (
     env_bool,
@@ -48,7 +48,10 @@ INSTALLED_APPS = [
     "sammen.attendance",
     "sammen.warning",
     "sammen.cooperation",
+    "sammen.voice",
     "sammen.followup",
+    "sammen.conversations",
+    "sammen.portal",
     "sammen.web",
 ]
 
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "sammen.accounts.middleware.SessionTimeoutMiddleware",
+    # After the login middlewares (it reads request.user): a guardian's own language.
+    "sammen.portal.middleware.GuardianLanguageMiddleware",
     "sammen.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -210,7 +215,25 @@ SESSION_ENGINE = "sammen.accounts.session_store"
 # --- end of the login block -------------------------------------------------------------------
 
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norsk bokmål")), ("en", _("English"))]
+# Each language by its own name, untranslated: a reader looks for their language as they write it.
+# Staff pages are Bokmål and English; the other five cover the guardian portal
+# (sammen/portal/languages.py) and fall back to Bokmål elsewhere.
+LANGUAGES = [
+    ("nb", "Norsk bokmål"),
+    ("nn", "Norsk nynorsk"),
+    ("en", "English"),
+    ("pl", "Polski"),
+    ("uk", "Українська"),
+    ("ar", "العربية"),
+    ("so", "Soomaali"),
+]
+STAFF_LANGUAGES = ("nb", "en")
+# Django ships no locale data for Somali: name it here so {% get_language_info %} knows it, and
+# let sammen/formats/so give it dates and numbers (Django's defaults would be American).
+_django_locale.LANG_INFO.setdefault(
+    "so", {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"}
+)
+FORMAT_MODULE_PATH = ["sammen.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True

@@ -12,5 +12,8 @@ urlpatterns = [
     path("", include("sammen.attendance.routine_urls")),
     path("", include("sammen.warning.urls")),
     path("", include("sammen.cooperation.urls")),
+    path("", include("sammen.voice.urls")),
     path("", include("sammen.followup.urls")),
+    path("", include("sammen.conversations.urls")),
+    path("", include("sammen.portal.urls")),
 ]

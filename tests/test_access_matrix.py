@@ -88,6 +88,21 @@ URLS: dict[str, Url] = {
     ),
     "followup:trouble": lambda w: f"/sak/{_ola_case(w).public_id}/uenighet/",
     "followup:guardian_plan": lambda w: f"/sak/{_ola_case(w).public_id}/foresatt/",
+    "conversations:guardian_thread": lambda w: f"/foresatt/barn/{w.ola.public_id}/meldinger/",
+    "conversations:guardian_inbox": lambda w: "/foresatt/meldinger/",
+    "conversations:inbox": lambda w: "/meldinger/",
+    "conversations:staff_thread": (
+        lambda w: f"/elev/{w.ola.public_id}/meldinger/{w.ola_mother.public_id}/"
+    ),
+    "voice:input": lambda w: f"/foresatt/barn/{w.ola.public_id}/innspill/",
+    "voice:contact_request": lambda w: f"/foresatt/barn/{w.ola.public_id}/kontakt-meg/",
+    "voice:handle_request": (
+        lambda w: f"/elev/{w.ola.public_id}/samarbeid/kontakt-meg/{uuid.uuid4()}/"
+    ),
+    "portal:home": lambda w: "/foresatt/",
+    "portal:settings": lambda w: "/foresatt/innstillinger/",
+    "portal:child": lambda w: f"/foresatt/barn/{w.ola.public_id}/",
+    "portal:looked": lambda w: f"/foresatt/barn/{w.ola.public_id}/innsyn/",
 }
 
 PERSONAS = [
@@ -105,9 +120,12 @@ PERSONAS = [
     "nobody",
 ]
 
+GUARDIANS = ("guardian", "father", "other_guardian")
+
 # Expected status per URL and persona; anything not listed must be 404.
 ALLOWED: dict[str, dict[str, int]] = {
-    "home": {p: 200 for p in PERSONAS},
+    # Guardians with no staff role start in the portal.
+    "home": {p: 302 if p in GUARDIANS else 200 for p in PERSONAS},
     "roster:school": {"alice": 200, "bob": 200, "leader": 200, "office": 200, "nurse": 200},
     "roster:school_staff": {"leader": 200, "alice": 403, "bob": 403, "office": 403, "nurse": 403},
     "roster:group": {"alice": 200, "leader": 200, "office": 200},
@@ -191,6 +209,25 @@ ALLOWED: dict[str, dict[str, int]] = {
     "followup:print_minutes": {"alice": 200, "leader": 200},
     "followup:trouble": {"alice": 200, "leader": 200},
     "followup:guardian_plan": {"guardian": 200},
+    # The guardian's voice between calls: the guardian with parental responsibility; the
+    # school's answer is POST only (refused the same way for everyone signed in on GET; who may
+    # post is tested in tests/test_voice_school.py).
+    # Messages between home and school: the guardian with parental responsibility (the list
+    # redirects a one-child family to the child's thread); the contact teacher of the pupil's
+    # class and the leader on the school's side (charlie's inbox holds only his own classes).
+    "conversations:guardian_thread": {"guardian": 200},
+    "conversations:guardian_inbox": {"guardian": 302, "other_guardian": 302},
+    "conversations:inbox": {"alice": 200, "charlie": 200, "leader": 200},
+    "conversations:staff_thread": {"alice": 200, "leader": 200},
+    "voice:input": {"guardian": 200},
+    "voice:contact_request": {"guardian": 200},
+    "voice:handle_request": {p: 405 for p in PERSONAS},
+    # The guardian portal: a child's pages for the guardian with parental responsibility only;
+    # the portal's start and settings for every guardian (a kind page for one with no children).
+    "portal:home": {p: 200 for p in GUARDIANS},
+    "portal:settings": {p: 200 for p in GUARDIANS},
+    "portal:child": {"guardian": 200},
+    "portal:looked": {"guardian": 200},
 }
 
 

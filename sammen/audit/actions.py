@@ -157,3 +157,34 @@ COOPERATION_STANDARD_SAVED = register(
     "cooperation.standard_saved", _("saved the school's cooperation standard")
 )
 COOPERATION_VIEWED = register("cooperation.viewed", _("viewed the cooperation with the home"))
+
+# The guardian's voice between calls (sammen.voice)
+VOICE_INPUT_GIVEN = register("voice.input_given", _("gave input from the home"))
+VOICE_INPUTS_VIEWED = register("voice.inputs_viewed", _("viewed the input from the home"))
+VOICE_CONTACT_REQUESTED = register("voice.contact_requested", _('asked "please contact me"'))
+VOICE_REQUEST_ANSWERED = register(
+    "voice.request_answered", _("answered a guardian's request to be contacted")
+)
+VOICE_REQUEST_DONE = register(
+    "voice.request_done", _("marked a guardian's request to be contacted done")
+)
+
+# Messages between home and school (sammen.conversations)
+CONV_MESSAGE_WRITTEN = register(
+    "conversations.message_written", _("wrote a message between home and school")
+)
+CONV_THREAD_VIEWED = register("conversations.thread_viewed", _("read a conversation with the home"))
+CONV_INBOX_VIEWED = register("conversations.inbox_viewed", _("viewed the list of conversations"))
+
+# The guardian portal (sammen.portal)
+PORTAL_CHILDREN_LISTED = register(
+    "portal.children_listed", _("listed their children in the portal")
+)
+PORTAL_CHILD_VIEWED = register("portal.child_viewed", _("viewed the child's page in the portal"))
+PORTAL_LOOKED_VIEWED = register(
+    "portal.looked_viewed", _("viewed who has looked at the child's data")
+)
+PORTAL_SETTINGS_SAVED = register("portal.settings_saved", _("saved their portal settings"))
+CONV_NOTICE_SENT = register(
+    "conversations.notice_sent", _("told someone that a message waits in Sammen")
+)

@@ -60,6 +60,8 @@ JOBS: list[Job] = [
     Job("cooperation_reminders", 24 * 60 * 60, "cooperation_reminders"),
     # Follow-up: tell coordinators of evaluations and action items due or overdue, once a day.
     Job("followup_reminders", 24 * 60 * 60, "followup_reminders"),
+    # "A message waits" notices whose mail server or SMS gateway failed: tried again, never twice.
+    Job("message_notices", 10 * 60, "message_notices"),
 ]
 
 

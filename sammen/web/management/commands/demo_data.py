@@ -19,6 +19,7 @@ from sammen.attendance.demo.generate import plan_attendance
 from sammen.attendance.demo.personas import lessons_on
 from sammen.attendance.demo.write import load_attendance
 from sammen.audit.models import AuditEvent
+from sammen.conversations.demo import load_conversations_demo
 from sammen.cooperation.demo import load_cooperation_demo
 from sammen.followup.demo import load_followup_demo
 from sammen.lib.dates import norwegian_date
@@ -27,6 +28,7 @@ from sammen.roster.demo.plan import MAX_SCHOOLS
 from sammen.roster.demo.planner import minimum_pupils, plan_demo
 from sammen.roster.demo.write import load_demo
 from sammen.roster.models import School
+from sammen.voice.demo import load_voice_demo
 from sammen.warning.services import refresh_flags
 
 
@@ -106,6 +108,8 @@ class Command(BaseCommand):
             flags = refresh_flags(None, today)
             load_followup_demo(plan, today)
             load_cooperation_demo(today)
+            load_voice_demo(today)
+            load_conversations_demo(today)
         events = AuditEvent.objects.count() - events_before
         seconds = time.perf_counter() - started
         self.stdout.write(
