@@ -267,3 +267,15 @@ def test_the_navigation_shows_the_unread_count_for_one_query(
         assert template.render(Context({"user": world.alice, "request": request})) == "2"
     client.get(thread_url(world))
     assert "Messages (" not in client.get("/", follow=True).content.decode()
+
+
+def test_the_pupils_cooperation_page_links_to_each_responsible_guardians_thread(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.alice)
+    page = client.get(f"/elev/{world.ola.public_id}/samarbeid/").content.decode()
+    mother = f"/elev/{world.ola.public_id}/meldinger/{world.ola_mother.public_id}/"
+    father = f"/elev/{world.ola.public_id}/meldinger/{world.ola_father.public_id}/"
+    assert mother in page
+    assert father not in page  # no parental responsibility: no thread
+    assert client.get(mother).status_code == 200

@@ -145,3 +145,15 @@ def test_somali_dates_and_numbers_have_formats_of_their_own() -> None:
         assert formats.date_format(date(2026, 11, 26)) == "26/11/2026"
     with translation.override("ar"):
         assert formats.number_format(10.5, 1) == "10,5"
+
+
+def test_somali_weekdays_are_somali_every_day_of_the_week() -> None:
+    """Django has no Somali catalogue; ours names the days (the portal's «Today, …»)."""
+    from datetime import date, timedelta
+
+    from django.utils import formats
+
+    monday = date(2026, 11, 23)
+    with translation.override("so"):
+        names = [formats.date_format(monday + timedelta(days=n), "l") for n in range(7)]
+    assert names == ["Isniin", "Talaado", "Arbaco", "Khamiis", "Jimce", "Sabti", "Axad"]
