@@ -298,6 +298,8 @@ def test_the_contact_teacher_answers_a_flag_and_it_is_audited(
     assert event.changes["answer"] == {"old": "", "new": Answer.CONTACTED}
     html = page(client, QUEUE)
     assert "Answered:" in html
+    # What was said belongs in the contact log: the answered flag leads there.
+    assert f'href="/elev/{w.ola.public_id}/samarbeid/kontakt/"' in html
     assert f'action="{answer_url(flag)}"' not in html
 
 
