@@ -87,7 +87,7 @@ PORTAL_SOURCES: tuple[str, ...] = (
     "followup/family_views.py",
     # The labels and choices those pages show (measure kinds, channels, time windows, relations,
     # role names on "who has looked") and the errors their services give a guardian.
-    "followup/models.py",
+    "followup/models/*.py",
     "followup/plans.py",
     "cooperation/models.py",
     "cooperation/services.py",
