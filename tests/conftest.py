@@ -64,6 +64,13 @@ class World:
     nobody: User
 
 
+def page(client: Client, url: str) -> str:
+    """The page at ``url`` as text; it must answer 200."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
 @pytest.fixture
 def english(client: Client, settings: Any) -> Iterator[None]:
     """English pages and messages, for tests that read the texts (Norwegian is the default)."""

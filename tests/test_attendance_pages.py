@@ -33,6 +33,7 @@ from tests.attendance_fixtures import (
     calendar_world,
     report_absence,
 )
+from tests.conftest import page
 
 __all__ = ["calendar_world"]
 
@@ -47,12 +48,6 @@ def day_url(group: Group, day: date = TODAY) -> str:
 
 def row(pupil: Pupil, status: str, minutes: str = "") -> dict[str, str]:
     return {f"{pupil.public_id}-status": status, f"{pupil.public_id}-minutes": minutes}
-
-
-def page(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 # Today -----------------------------------------------------------------------------------------

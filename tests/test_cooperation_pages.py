@@ -36,7 +36,7 @@ from sammen.cooperation.services import ContactData, log_contact, set_cadence
 from sammen.roster.models import Pupil
 from tests import factories as f
 from tests.attendance_fixtures import TODAY, CalendarWorld, calendar_world
-from tests.conftest import World
+from tests.conftest import World, page
 
 __all__ = ["calendar_world"]
 
@@ -46,12 +46,6 @@ CALLS = "/samarbeid/kontakter/"
 @pytest.fixture(autouse=True)
 def _english(english: None) -> None:
     """The assertions read the English texts; Norwegian is the default for everyone else."""
-
-
-def page(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def cadence_for(w: World, pupil: Pupil, *, started: date = TODAY - timedelta(days=30)) -> Cadence:

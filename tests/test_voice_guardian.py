@@ -17,7 +17,7 @@ from sammen.roster.models import Guardian
 from sammen.voice import services
 from sammen.voice.models import ContactRequest, Input, RequestState
 from tests import factories as f
-from tests.conftest import World
+from tests.conftest import World, page
 
 
 @pytest.fixture(autouse=True)
@@ -31,12 +31,6 @@ def input_url(w: World) -> str:
 
 def request_url(w: World) -> str:
     return f"/foresatt/barn/{w.ola.public_id}/kontakt-meg/"
-
-
-def page(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def second_mother(w: World) -> tuple[Guardian, Client]:

@@ -24,7 +24,7 @@ from sammen.voice import services
 from sammen.voice.models import ContactRequest, Input, RequestState
 from tests import factories as f
 from tests.attendance_fixtures import TODAY, CalendarWorld, calendar_world
-from tests.conftest import World
+from tests.conftest import World, page
 
 __all__ = ["calendar_world"]
 
@@ -35,12 +35,6 @@ SYSTEM = Actor.system("test")
 @pytest.fixture(autouse=True)
 def _english(english: None) -> None:
     """The assertions read the English texts; Norwegian is the default for everyone else."""
-
-
-def page(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def coop_url(pupil: Pupil) -> str:

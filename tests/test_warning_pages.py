@@ -24,7 +24,7 @@ from sammen.warning.services import refresh_flags
 from sammen.warning.standard import Rule, Standard
 from sammen.warning.tiers import TIER_NAMES, month_cutoffs, school_tiers, tier_points
 from tests.attendance_fixtures import TODAY, CalendarWorld, add_pupils, calendar_world
-from tests.conftest import World
+from tests.conftest import World, page
 
 __all__ = ["calendar_world"]
 
@@ -68,12 +68,6 @@ def standard_url(world: World) -> str:
 @pytest.fixture(autouse=True)
 def _english(english: None) -> None:
     """The assertions read the English texts; Norwegian is the default for everyone else."""
-
-
-def page(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def standard_data(**changes: str | None) -> dict[str, str]:
