@@ -289,3 +289,24 @@ def test_a_too_long_answer_is_refused(client: Client, calendar_world: CalendarWo
     assert "at most 300 characters" in response.content.decode()
     request.refresh_from_db()
     assert request.state == RequestState.OPEN
+
+
+def test_logging_a_contact_with_the_guardian_completes_her_request(
+    client: Client, calendar_world: CalendarWorld
+) -> None:
+    w = calendar_world.world
+    request = ask(w.ola, w.ola_mother, ["morning"])
+    client.force_login(w.alice)
+    response = client.post(
+        f"/elev/{w.ola.public_id}/samarbeid/kontakt/",
+        {"kind": "phone", "tone": "neutral", "on": "2026-11-26", "initiated_by": "school"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    request.refresh_from_db()
+    assert request.state == RequestState.DONE and request.handled_by == w.alice
+    done = AuditEvent.objects.get(action=actions.VOICE_REQUEST_DONE)
+    assert done.pupil_id == w.ola.public_id
+    assert "The request to be contacted is marked done." in response.content.decode()
+    # The next request is a new one.
+    assert services.open_request(w.ola, w.ola_mother) is None

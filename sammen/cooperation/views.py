@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from sammen.cooperation.models import Adjustment, Barrier, Cadence, Contact, Fam
 from sammen.roster.access import guardianships_for
 from sammen.roster.models import Guardian, Pupil
 from sammen.voice import queries as voice_queries
+from sammen.voice import services as voice_services
 
 
 def _log_rows(request: HttpRequest, pupils: Sequence[Pupil], what: str) -> None:
@@ -185,11 +187,18 @@ def log_contact(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
             values["guardian"] = guardians[0]
         data = services.ContactData(**values)
         try:
-            services.log_contact(actor=request.user, pupil=child, data=data, today=today)
+            with transaction.atomic():
+                services.log_contact(actor=request.user, pupil=child, data=data, today=today)
+                # A guardian who asked to be contacted has been: the request is done.
+                met = data.guardian is not None and voice_services.close_met_requests(
+                    actor=request.user, pupil=child, guardian=data.guardian
+                )
         except services.CooperationError as exc:
             error = exc.message
         else:
             messages.success(request, _("The contact is logged."))
+            if met:
+                messages.info(request, _("The request to be contacted is marked done."))
             if request.POST.get("back") == "calls":
                 return redirect("cooperation:calls")
             return redirect("cooperation:pupil", pupil_id=child.public_id)

@@ -193,3 +193,16 @@ def close_request(*, actor: ActorLike, request: ContactRequest) -> ContactReques
         action=actions.VOICE_REQUEST_DONE,
         reply=None,
     )
+
+
+def close_met_requests(*, actor: ActorLike, pupil: Pupil, guardian: Guardian) -> int:
+    """The school has logged a contact with ``guardian``: their requests to be contacted about
+    ``pupil`` (open or answered) are done. Each closing is audited; the count."""
+    waiting = ContactRequest.objects.filter(pupil=pupil, guardian=guardian).exclude(
+        state=RequestState.DONE
+    )
+    closed = 0
+    for request in waiting:
+        close_request(actor=actor, request=request)
+        closed += 1
+    return closed
