@@ -282,3 +282,39 @@ def test_an_invalid_request_is_refused(client: Client, world: World, data: dict[
     assert response.status_code == 200
     assert "Please correct the following" in response.content.decode()
     assert not ContactRequest.objects.exists()
+
+
+def test_the_guardian_withdraws_her_open_request_and_the_school_no_longer_sees_it(
+    client: Client, world: World
+) -> None:
+    asked = services.request_contact(
+        actor=world.guardian,
+        pupil=world.ola,
+        guardian=world.ola_mother,
+        channel="phone",
+        windows=[],
+        topic="",
+    )
+    url = f"/foresatt/barn/{world.ola.public_id}/kontakt-meg/"
+    client.force_login(world.guardian)
+    assert str(asked.public_id) in page(client, url)  # the withdraw button names it
+    # Another family's guardian cannot withdraw it, even with its id.
+    other = Client()
+    other.force_login(world.other_guardian)
+    assert other.post(url, {"withdraw": str(asked.public_id)}).status_code == 404
+    response = client.post(url, {"withdraw": str(asked.public_id)})
+    assert response.status_code == 302
+    asked.refresh_from_db()
+    assert asked.state == RequestState.WITHDRAWN
+    event = AuditEvent.objects.get(action=actions.VOICE_REQUEST_WITHDRAWN)
+    assert event.pupil_id == world.ola.public_id
+    # Gone from the school's side, and she may ask again.
+    assert services.open_request(world.ola, world.ola_mother) is None
+    client.force_login(world.alice)
+    assert "From the home between calls" not in page(
+        client, f"/elev/{world.ola.public_id}/samarbeid/"
+    )
+    # Withdrawing twice, or a made-up id, finds nothing.
+    client.force_login(world.guardian)
+    assert client.post(url, {"withdraw": str(asked.public_id)}).status_code == 404
+    assert client.post(url, {"withdraw": "not-an-id"}).status_code == 404

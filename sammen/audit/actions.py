@@ -168,6 +168,9 @@ VOICE_REQUEST_ANSWERED = register(
 VOICE_REQUEST_DONE = register(
     "voice.request_done", _("marked a guardian's request to be contacted done")
 )
+VOICE_REQUEST_WITHDRAWN = register(
+    "voice.request_withdrawn", _("withdrew their request to be contacted")
+)
 
 # Messages between home and school (sammen.conversations)
 CONV_MESSAGE_WRITTEN = register(

@@ -80,6 +80,11 @@ class RequestState(models.TextChoices):
     OPEN = "open", _("received, not answered yet")
     ANSWERED = "answered", _("the school has answered")
     DONE = "done", _("done")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# A request in one of these states waits for nobody.
+CLOSED_STATES = (RequestState.DONE, RequestState.WITHDRAWN)
 
 
 class ContactRequest(models.Model):
@@ -99,7 +104,7 @@ class ContactRequest(models.Model):
     windows = models.JSONField(_("when"), default=list, blank=True)
     topic = models.CharField(_("what about"), max_length=200, blank=True)
     state = models.CharField(
-        _("state"), max_length=8, choices=RequestState.choices, default=RequestState.OPEN
+        _("state"), max_length=10, choices=RequestState.choices, default=RequestState.OPEN
     )
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
     # The school's short answer, shown to the guardian ("We call you Thursday after 17").

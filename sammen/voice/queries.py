@@ -15,7 +15,7 @@ from django.utils import timezone
 from sammen.cooperation import access
 from sammen.cooperation.queries import CallRow, last_conversations
 from sammen.roster.models import Guardian, Pupil
-from sammen.voice.models import ContactRequest, Input, RequestState
+from sammen.voice.models import CLOSED_STATES, ContactRequest, Input, RequestState
 
 # Without a call logged yet, "new input" means the last four weeks: two fixed-contact periods.
 NO_CALL_LOOKBACK_DAYS = 28
@@ -94,7 +94,7 @@ def pupil_voice(pupil: Pupil, today: date) -> PupilVoice:
         earlier=list(inputs.filter(created_at__lt=start)[:EARLIER_SHOWN]),
         requests=list(
             ContactRequest.objects.filter(pupil=pupil)
-            .exclude(state=RequestState.DONE)
+            .exclude(state__in=CLOSED_STATES)
             .select_related("guardian")
             .order_by("created_at", "pk")
         ),
@@ -108,6 +108,17 @@ def own_inputs(pupil: Pupil, guardian: Guardian) -> list[Input]:
 
 def own_requests(pupil: Pupil, guardian: Guardian) -> list[ContactRequest]:
     return list(ContactRequest.objects.filter(pupil=pupil, guardian=guardian)[:OWN_SHOWN])
+
+
+def own_open_request(pupil: Pupil, guardian: Guardian, public_id: str) -> ContactRequest | None:
+    """The guardian's own open request with this id (anything else, or a malformed id: None)."""
+    try:
+        wanted = uuid.UUID(public_id)
+    except ValueError:
+        return None
+    return ContactRequest.objects.filter(
+        pupil=pupil, guardian=guardian, public_id=wanted, state=RequestState.OPEN
+    ).first()
 
 
 def request_of(pupil: Pupil, public_id: uuid.UUID) -> ContactRequest | None:

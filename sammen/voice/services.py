@@ -19,7 +19,14 @@ from sammen.audit.log import ActorLike, acting_name, acting_user, log_change, sn
 from sammen.cooperation.models import TimeWindow
 from sammen.cooperation.services import standard_of
 from sammen.roster.models import Guardian, Pupil, School
-from sammen.voice.models import REQUEST_CHANNELS, ContactRequest, HomeWeek, Input, RequestState
+from sammen.voice.models import (
+    CLOSED_STATES,
+    REQUEST_CHANNELS,
+    ContactRequest,
+    HomeWeek,
+    Input,
+    RequestState,
+)
 
 TEXT_MAX = 500
 TOPIC_MAX = 200
@@ -144,6 +151,8 @@ def _handle(
 ) -> ContactRequest:
     with transaction.atomic():
         current = ContactRequest.objects.select_for_update().get(pk=request.pk)
+        if current.state == RequestState.WITHDRAWN:
+            raise VoiceError(_("The guardian has withdrawn this request."))
         if current.state == RequestState.DONE:
             raise VoiceError(_("This request is already done."))
         if current.state == state and reply is None:
@@ -199,10 +208,21 @@ def close_met_requests(*, actor: ActorLike, pupil: Pupil, guardian: Guardian) ->
     """The school has logged a contact with ``guardian``: their requests to be contacted about
     ``pupil`` (open or answered) are done. Each closing is audited; the count."""
     waiting = ContactRequest.objects.filter(pupil=pupil, guardian=guardian).exclude(
-        state=RequestState.DONE
+        state__in=CLOSED_STATES
     )
     closed = 0
     for request in waiting:
         close_request(actor=actor, request=request)
         closed += 1
     return closed
+
+
+def withdraw_request(*, actor: ActorLike, request: ContactRequest) -> ContactRequest:
+    """The guardian no longer needs the call: the request leaves the school's lists."""
+    return _handle(
+        actor=actor,
+        request=request,
+        state=RequestState.WITHDRAWN,
+        action=actions.VOICE_REQUEST_WITHDRAWN,
+        reply=None,
+    )

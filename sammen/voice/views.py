@@ -60,6 +60,13 @@ def contact_request(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
     windows = services.offered_windows(child.school)
     form = ContactRequestForm(request.POST if request.method == "POST" else None, windows=windows)
     error = ""
+    if request.method == "POST" and "withdraw" in request.POST:
+        own = queries.own_open_request(child, guardian, request.POST["withdraw"])
+        if own is None:
+            raise Http404
+        services.withdraw_request(actor=request.user, request=own)
+        messages.success(request, _("The request is withdrawn."))
+        return redirect("voice:contact_request", pupil_id=child.public_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.request_contact(
