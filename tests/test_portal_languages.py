@@ -157,3 +157,6 @@ def test_somali_weekdays_are_somali_every_day_of_the_week() -> None:
     with translation.override("so"):
         names = [formats.date_format(monday + timedelta(days=n), "l") for n in range(7)]
     assert names == ["Isniin", "Talaado", "Arbaco", "Khamiis", "Jimce", "Sabti", "Axad"]
+    with translation.override("so"):
+        short = [formats.date_format(monday + timedelta(days=n), "D") for n in range(5)]
+    assert short == ["Isn", "Tal", "Arb", "Kha", "Jim"]  # the calendar's columns, not «ma ti …»
