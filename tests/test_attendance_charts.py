@@ -275,3 +275,18 @@ def test_an_empty_trend_still_says_what_it_is() -> None:
     root = _parse(charts.week_bars([]))
     assert root.find(f"{SVG}title") is not None
     assert root.findall(f"{SVG}g") == []
+
+
+def test_a_right_to_left_month_puts_monday_in_the_rightmost_column() -> None:
+    days = [*school_days(NOV, date(2026, 11, 30))]
+    statuses = day_statuses(days, [], today=TODAY, enrolled_from=None)
+
+    def x_of_monday_2nd(language: str) -> float:
+        with translation.override(language):
+            [chart] = charts.calendar_charts(statuses, TODAY)
+        cells = _parse(chart.svg).findall(f".//{SVG}g")
+        monday = next(c for c in cells if " 2.11.2026" in (c.find(f"{SVG}title").text or ""))  # type: ignore[union-attr]
+        return float(monday.find(f"{SVG}rect").get("x") or 0)  # type: ignore[union-attr]
+
+    assert x_of_monday_2nd("nb") < x_of_monday_2nd("ar")
+    assert x_of_monday_2nd("ar") == 1 + 4 * (charts.CELL + charts.GAP)

@@ -21,8 +21,8 @@ from xml.sax.saxutils import escape, quoteattr
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_bidi, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sammen.attendance.summary import Category, DayStatus, WeekRow
 
@@ -174,6 +174,12 @@ def month_chart(first: date, statuses: Mapping[date, DayStatus], today: date) ->
     width = 5 * CELL + 4 * GAP + 2
     height = HEAD + len(weeks) * (CELL + GAP) + 2
     body: list[str] = [_hatch(ident)]
+    # Right-to-left readers (Arabic) read the week from the right: Monday in the rightmost column.
+    rtl = get_language_bidi()
+
+    def place(col: int) -> int:
+        return 4 - col if rtl else col
+
     for col in range(5):
         # Two letters of the weekday's short name (Django's own: «ma», «ti» …; «Mo», «Tu» …).
         name = date_format(WEEK_OF_MONDAY + timedelta(days=col), "D")[:2]
@@ -181,7 +187,7 @@ def month_chart(first: date, statuses: Mapping[date, DayStatus], today: date) ->
             _el(
                 "text",
                 _text(name),
-                x=1 + col * (CELL + GAP) + CELL // 2,
+                x=1 + place(col) * (CELL + GAP) + CELL // 2,
                 y=12,
                 fill=SUBTLE,
                 font_size=11,
@@ -196,7 +202,7 @@ def month_chart(first: date, statuses: Mapping[date, DayStatus], today: date) ->
             status = statuses.get(day)
             if status is None:
                 continue
-            x = 1 + col * (CELL + GAP)
+            x = 1 + place(col) * (CELL + GAP)
             y = HEAD + row * (CELL + GAP)
             body.append(_cell(ident, status, x, y, today=day == today))
     absent = sum(s.absence_day for s in counted)
