@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
+from sammen.attendance import access as attendance_access
 from sammen.audit import actions
 from sammen.audit.models import AuditEvent
 from sammen.roster.models import Pupil
@@ -34,4 +33,4 @@ def refresh_after_import(
         pupil_ids.update(
             Pupil.objects.filter(public_id__in=public[i : i + _CHUNK]).values_list("pk", flat=True)
         )
-    return refresh_flags(None, timezone.localdate(), pupil_ids=pupil_ids)
+    return refresh_flags(None, attendance_access.today(), pupil_ids=pupil_ids)
