@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sammen.attendance import access as attendance_access
 from sammen.attendance.models import AttendanceRoutine
 from sammen.attendance.notices import notice_counts
 from sammen.attendance.routine import may_change_routine, routine_for, save_routine
@@ -47,7 +47,7 @@ def routine_edit(request: HttpRequest, school_id: uuid.UUID) -> HttpResponse:
         if changed:
             messages.success(request, _("The routine is saved."))
         return redirect("attendance_routine:edit", school_id=school.public_id)
-    today = timezone.localdate()
+    today = attendance_access.today()
     context = {
         "school": school,
         "form": form,
