@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from sammen.attendance.importers.apply import created_values, values_of
 from sammen.attendance.importers.audit_rows import (
-    COLUMNS,
     CREATED_FIELDS,
     FIELDS,
     PupilAudit,
@@ -23,7 +22,7 @@ from sammen.attendance.importers.csv_format import read_csv_file
 from sammen.attendance.models import AttendanceRecord
 from sammen.audit import actions
 from sammen.audit.log import Actor, Event
-from sammen.audit.models import AuditKind
+from sammen.audit.models import ROW_FIELDS, AuditKind
 from tests.test_import_attendance_support import MONDAY, make_setup, write
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +56,7 @@ def test_a_fast_row_matches_the_event_the_audit_module_would_build() -> None:
     fast.removed("a-removed-one", pupil, school, {"kind": "absent"})
 
     (only,) = list(fast.rows())
-    row = dict(zip(COLUMNS, only, strict=True))
+    row = dict(zip(ROW_FIELDS, only, strict=True))
 
     as_stored = audit_values(raw)
     expected = Event(
@@ -81,7 +80,7 @@ def test_a_fast_row_matches_the_event_the_audit_module_would_build() -> None:
     ).to_row()
     expected.at = now
     assert json.loads(row.pop("changes")) == expected.changes
-    assert row == {name: getattr(expected, name) for name in COLUMNS if name != "changes"}
+    assert row == {name: getattr(expected, name) for name in ROW_FIELDS if name != "changes"}
 
 
 def test_a_created_records_values_are_its_audited_fields_in_order(tmp_path: Path) -> None:

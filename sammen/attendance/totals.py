@@ -27,7 +27,8 @@ from sammen.lib.bulkwrite import insert_rows
 from sammen.roster.models import Enrollment, Pupil
 
 _BATCH = 500
-_WEEK_FIELDS = (
+# The columns of the totals, in the order the writers (here and the import's fast path) give.
+WEEK_FIELDS = (
     "pupil",
     "week_start",
     "school_days",
@@ -38,7 +39,7 @@ _WEEK_FIELDS = (
     "late_count",
     "late_minutes",
 )
-_DAY_FIELDS = (
+DAY_FIELDS = (
     "pupil",
     "school",
     "date",
@@ -208,8 +209,8 @@ def _refresh_batch(
             PupilWeek.objects.filter(pk__in=stale_weeks[i : i + _BATCH]).delete()
         for i in range(0, len(stale_days), _BATCH):
             PupilDay.objects.filter(pk__in=stale_days[i : i + _BATCH]).delete()
-        insert_rows(PupilWeek, _WEEK_FIELDS, rows)
-        insert_rows(PupilDay, _DAY_FIELDS, day_rows)
+        insert_rows(PupilWeek, WEEK_FIELDS, rows)
+        insert_rows(PupilDay, DAY_FIELDS, day_rows)
     return len(rows)
 
 

@@ -19,6 +19,27 @@ class AuditKind(models.TextChoices):
     LOGIN = "login", _("login")
 
 
+# The columns of an event as bulk writers give them (``sammen.lib.bulkwrite.insert_rows`` rows in
+# this order): the attendance import's one event per pupil and the early warning's flag events.
+ROW_FIELDS = (
+    "at",
+    "kind",
+    "action",
+    "actor_id",
+    "actor_label",
+    "object_type",
+    "object_id",
+    "object_label",
+    "school_id",
+    "school_label",
+    "pupil_id",
+    "pupil_label",
+    "changes",
+    "detail",
+    "request_id",
+)
+
+
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=AuditKind.choices)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from sammen.audit import actions
 from sammen.audit.actions import ACTIONS
 from sammen.audit.log import Actor, ActorLike, Event, diff, record_many, request_id_var
-from sammen.audit.models import AuditEvent, AuditKind
+from sammen.audit.models import ROW_FIELDS, AuditEvent, AuditKind
 from sammen.lib.bulkwrite import insert_rows
 from sammen.roster.models import School
 from sammen.warning.flag_store import OpenFlag, pupil_names
@@ -74,7 +74,7 @@ def audit_changes(
     for flag in closed:
         change = diff({"closed_on": None}, {"closed_on": max(as_of, flag.opened_on)})
         rows.add(actions.FLAG_CLOSED, flag, names, by_pk, change)
-    insert_rows(AuditEvent, AUDIT_FIELDS, rows.rows)
+    insert_rows(AuditEvent, ROW_FIELDS, rows.rows)
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     for name, group in (("raised", raised), ("closed", closed)):
         for flag in group:
@@ -99,27 +99,8 @@ def audit_changes(
     )
 
 
-AUDIT_FIELDS = (
-    "at",
-    "kind",
-    "action",
-    "actor_id",
-    "actor_label",
-    "object_type",
-    "object_id",
-    "object_label",
-    "school_id",
-    "school_label",
-    "pupil_id",
-    "pupil_label",
-    "changes",
-    "detail",
-    "request_id",
-)
-
-
 class _EventRows:
-    """Audit rows of flag changes as plain tuples in ``AUDIT_FIELDS`` order."""
+    """Audit rows of flag changes as plain tuples in ``ROW_FIELDS`` order."""
 
     def __init__(self, actor: ActorLike) -> None:
         who = actor if isinstance(actor, Actor) else Actor.of(actor)

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from sammen.attendance.importers.audit_rows import COLUMNS, PupilAudit, audit_values
+from sammen.attendance.importers.audit_rows import PupilAudit, audit_values
 from sammen.attendance.importers.checks import (
     CLASH,
     Accepted,
@@ -43,7 +43,7 @@ from sammen.attendance.services import PRESENT
 from sammen.attendance.totals import refresh_totals
 from sammen.audit import actions
 from sammen.audit.log import Actor, Event, diff, record_many
-from sammen.audit.models import AuditEvent, AuditKind
+from sammen.audit.models import ROW_FIELDS, AuditEvent, AuditKind
 from sammen.lib.bulkwrite import insert_rows
 from sammen.lib.importreport import Report
 from sammen.lib.uuids import uuid7_batch
@@ -51,7 +51,8 @@ from sammen.lib.uuids import uuid7_batch
 ACTOR = Actor.system("import_attendance")
 MODEL = "attendance_record"
 
-_INSERT = (
+# The columns of a new record, in the order both import paths write them.
+RECORD_FIELDS = (
     "public_id",
     "pupil",
     "school",
@@ -298,11 +299,11 @@ class Writer:
                 touched.add((found.pupil_id, found.date))
             AttendanceRecord.objects.bulk_update(objs, list(_UPDATE), batch_size=500)
         ids = uuid7_batch(len(changes.creates))
-        insert_rows(AttendanceRecord, _INSERT, self._new_rows(ids, now))
+        insert_rows(AttendanceRecord, RECORD_FIELDS, self._new_rows(ids, now))
         touched.update((row.pupil.pk, row.wanted.date) for row in changes.creates)
         audit = PupilAudit(actor=ACTOR, at=now, detail=self.detail)
         self._audit(audit, ids)
-        insert_rows(AuditEvent, COLUMNS, audit.rows())
+        insert_rows(AuditEvent, ROW_FIELDS, audit.rows())
         record_many([self._summary()])
         refresh_totals(touched, self._marks_after(touched))
 

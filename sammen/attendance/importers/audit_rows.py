@@ -29,23 +29,6 @@ from sammen.audit.models import AuditKind
 from sammen.lib.bulkwrite import JsonText
 from sammen.roster.models import Pupil
 
-COLUMNS = (
-    "at",
-    "kind",
-    "action",
-    "actor_id",
-    "actor_label",
-    "object_type",
-    "object_id",
-    "object_label",
-    "school_id",
-    "school_label",
-    "pupil_id",
-    "pupil_label",
-    "changes",
-    "detail",
-    "request_id",
-)
 # The event is about the pupil: it lists the pupil's changed records.
 OBJECT_TYPE = Pupil._meta.label_lower
 ACTION = actions.ATTENDANCE_IMPORTED_FOR_PUPIL

@@ -24,29 +24,6 @@ from sammen.attendance.models import CalendarDay, DayKind, PupilDay, PupilWeek
 from sammen.attendance.rates import Mark, count_day
 from sammen.roster.models import Enrollment
 
-DAY_FIELDS = (
-    "pupil",
-    "school",
-    "date",
-    "planned_lessons",
-    "absent_lessons",
-    "unexplained_lessons",
-    "sick_lessons",
-    "late_count",
-    "late_minutes",
-    "first_lesson_absent",
-)
-WEEK_FIELDS = (
-    "pupil",
-    "week_start",
-    "school_days",
-    "planned_lessons",
-    "absent_lessons",
-    "absent_days",
-    "unexplained_lessons",
-    "late_count",
-    "late_minutes",
-)
 # What a week adds up from each counted day.
 _SUMMED = ("absent", "absence_day", "unexplained", "late", "late_minutes")
 # The columns of a record the counting rules read.

@@ -23,51 +23,25 @@ from pathlib import Path
 import polars as pl
 from django.utils import timezone
 
-from sammen.attendance.importers.apply import ACTOR, MODEL, summary_event
-from sammen.attendance.importers.audit_rows import COLUMNS, FIELDS, PupilAudit
+from sammen.attendance.importers.apply import ACTOR, MODEL, RECORD_FIELDS, summary_event
+from sammen.attendance.importers.audit_rows import FIELDS, PupilAudit
 from sammen.attendance.importers.context import Context
 from sammen.attendance.importers.csv_format import SOURCE
 from sammen.attendance.importers.fast_audit import created_changes
 from sammen.attendance.importers.fast_declined import Declined
 from sammen.attendance.importers.fast_judge import judge
 from sammen.attendance.importers.fast_read import read_table
-from sammen.attendance.importers.fast_totals import (
-    DAY_FIELDS,
-    MARK,
-    WEEK_FIELDS,
-    count_totals,
-    read_stored,
-)
+from sammen.attendance.importers.fast_totals import MARK, count_totals, read_stored
 from sammen.attendance.importers.fast_write import FrameWriter, timestamp, uuid7
 from sammen.attendance.models import AttendanceRecord, PupilDay, PupilWeek, ReportedBy
+from sammen.attendance.totals import DAY_FIELDS, WEEK_FIELDS
 from sammen.audit.log import record_many
-from sammen.audit.models import AuditEvent
+from sammen.audit.models import ROW_FIELDS, AuditEvent
 from sammen.lib.bulkwrite import large_cache
 from sammen.lib.importreport import Report
 
 __all__ = ["Declined", "import_fast"]
 
-# The columns of a new record, as ``apply.Writer`` writes them.
-RECORD_FIELDS = (
-    "public_id",
-    "pupil",
-    "school",
-    "date",
-    "period",
-    "group",
-    "subject",
-    "kind",
-    "minutes",
-    "reason",
-    "documented",
-    "counts_on_diploma",
-    "reported_by",
-    "registered_by",
-    "comment",
-    "source",
-    "created_at",
-    "updated_at",
-)
 # Ids per deletion (SQLite allows 999 parameters a statement).
 _CHUNK = 500
 # The audited fields every imported record has the same value of.
@@ -102,7 +76,7 @@ def _write(rows: pl.DataFrame, ctx: Context, report: Report, detail: str) -> Non
     hex_ids, text_ids = uuid7(rows.height)
     with FrameWriter() as writer:
         writer.write(AttendanceRecord, RECORD_FIELDS, _records(rows, hex_ids, stamp))
-        writer.write(AuditEvent, COLUMNS, _audit(rows, text_ids, ctx, now, stamp, detail))
+        writer.write(AuditEvent, ROW_FIELDS, _audit(rows, text_ids, ctx, now, stamp, detail))
         totals = count_totals(
             rows.select("pupil_id", "school_id", "date", "lessons", *MARK), stored
         )
@@ -148,15 +122,15 @@ def _audit(
         )
     )
     audit = PupilAudit(actor=ACTOR, at=now, detail=detail)
-    columns: dict[str, list[object]] = {name: [] for name in COLUMNS}
+    columns: dict[str, list[object]] = {name: [] for name in ROW_FIELDS}
     for pk in changes["pupil_id"].to_list():
         pupil = ctx.pupil_by_pk(pk)
         values = audit.row(pupil, ctx.schools[pupil.school_id], "")
-        for name, value in zip(COLUMNS, values, strict=True):
+        for name, value in zip(ROW_FIELDS, values, strict=True):
             columns[name].append(_stored(value, stamp))
     del columns["changes"]  # Polars wrote them, in the same order of pupils
     people = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
-    return people.with_columns(changes["changes"]).select(COLUMNS)
+    return people.with_columns(changes["changes"]).select(ROW_FIELDS)
 
 
 def _stored(value: object, stamp: str) -> object:
