@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
@@ -181,36 +181,8 @@ def prepare(inputs: Inputs) -> Year:
 def _enrolled(pupils: pl.DataFrame, calendar: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """Each pupil's first and last school day enrolled (``lo``, ``hi``) and how many (``n``)."""
     ends = calendar.group_by("school_id").agg(last=pl.col("idx").max())
-    first_day = (
-        pupils.select("school_id", "enrolled_from")
-        .unique()
-        .drop_nulls()
-        .sort("enrolled_from")
-        .join_asof(
-            calendar.select("school_id", "day", "idx").sort("day"),
-            left_on="enrolled_from",
-            right_on="day",
-            by="school_id",
-            strategy="forward",
-            check_sortedness=False,
-        )
-        .select("school_id", "enrolled_from", start=pl.col("idx"))
-    )
-    last_day = (
-        pupils.select("school_id", "enrolled_to")
-        .unique()
-        .drop_nulls()
-        .sort("enrolled_to")
-        .join_asof(
-            calendar.select("school_id", "day", "idx").sort("day"),
-            left_on="enrolled_to",
-            right_on="day",
-            by="school_id",
-            strategy="backward",
-            check_sortedness=False,
-        )
-        .select("school_id", "enrolled_to", end=pl.col("idx"))
-    )
+    first_day = _school_day_of(pupils, calendar, "enrolled_from", "forward", "start")
+    last_day = _school_day_of(pupils, calendar, "enrolled_to", "backward", "end")
     return (
         pupils.join(ends, on="school_id")
         .join(first_day, on=["school_id", "enrolled_from"], how="left", nulls_equal=False)
@@ -237,4 +209,34 @@ def _enrolled(pupils: pl.DataFrame, calendar: pl.DataFrame, as_of: date) -> pl.D
             timetable_id="timetable_id",
         )
         .sort("pupil_id")
+    )
+
+
+# Which way to look from a date for a school day (Polars' join_asof strategies).
+Direction = Literal["forward", "backward"]
+
+
+def _school_day_of(
+    pupils: pl.DataFrame,
+    calendar: pl.DataFrame,
+    column: str,
+    strategy: Direction,
+    name: str,
+) -> pl.DataFrame:
+    """For each school and distinct date in ``column``: the number (``name``) of the first school
+    day on or after it (``forward``) or the last on or before it (``backward``)."""
+    return (
+        pupils.select("school_id", column)
+        .unique()
+        .drop_nulls()
+        .sort(column)
+        .join_asof(
+            calendar.select("school_id", "day", "idx").sort("day"),
+            left_on=column,
+            right_on="day",
+            by="school_id",
+            strategy=strategy,
+            check_sortedness=False,
+        )
+        .select("school_id", column, pl.col("idx").alias(name))
     )
