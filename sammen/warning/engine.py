@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from sammen.lib import collector
 from sammen.roster.models import School
 from sammen.warning import frames
 from sammen.warning.days import Year, prepare
@@ -84,16 +85,18 @@ def assess(
     in_force = list(standards.values()) or [DEFAULT]
     # The subject rule reads single lessons only for its window: the widest any school uses.
     weeks = max(s.subject.weeks for s in [*in_force, DEFAULT])
-    inputs = frames.load(
-        school_ids, as_of, lessons_since=as_of - timedelta(weeks=weeks), pupil_ids=pupil_ids
-    )
-    year = prepare(inputs)
-    return Assessment(
-        as_of,
-        findings(year, standards),
-        frozenset(year.pupils.get_column("pupil_id").to_list()),
-        frozenset(year.calendar.get_column("school_id").unique().to_list()),
-    )
+    # A run makes many short-lived objects and no cycles (sammen.lib.collector).
+    with collector.paused():
+        inputs = frames.load(
+            school_ids, as_of, lessons_since=as_of - timedelta(weeks=weeks), pupil_ids=pupil_ids
+        )
+        year = prepare(inputs)
+        return Assessment(
+            as_of,
+            findings(year, standards),
+            frozenset(year.pupils.get_column("pupil_id").to_list()),
+            frozenset(year.calendar.get_column("school_id").unique().to_list()),
+        )
 
 
 def stored_standards(school_ids: Collection[int] | None) -> dict[int, Standard]:

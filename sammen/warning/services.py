@@ -34,6 +34,7 @@ from sammen.attendance.models import CalendarDay, DayKind
 from sammen.audit import actions
 from sammen.audit.log import Actor, ActorLike
 from sammen.audit.models import AuditEvent
+from sammen.lib import collector
 from sammen.lib.bulkwrite import insert_rows
 from sammen.lib.uuids import uuid7_batch
 from sammen.roster.models import Pupil, School
@@ -118,7 +119,7 @@ def refresh_flags(
         done = _full_run_made(scope, as_of)
         full, incremental = scope - done, scope & done
     standards = stored_standards(scope)
-    with _serialised():
+    with _serialised(), collector.paused():
         assessments: list[tuple[Assessment, set[int]]] = []
         if full:
             assessments.append((assess(sorted(full), as_of, standards), set()))
