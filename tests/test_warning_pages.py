@@ -325,6 +325,30 @@ def test_a_dismissal_without_a_reason_is_refused(
         answer_flag(w.alice, flag, Answer.DISMISSED, "")
 
 
+def test_the_queue_folds_each_answer_form_and_opens_it_where_it_is_wanted(
+    client: Client, calendar_world: CalendarWorld
+) -> None:
+    """A class can have twenty flags: on the queue each form is folded under "Answer the flag";
+    on the flag's own page, and when an answer comes back refused, it is open."""
+    w = calendar_world.world
+    flag = make_flag(w.ola)
+    client.force_login(w.alice)
+    folded = '<details class="ds-details answer-details"><summary>Answer the flag</summary>'
+    opened = '<details class="ds-details answer-details" open><summary>Answer the flag</summary>'
+
+    queue = client.get(QUEUE).content.decode()
+    own_page = client.get(answer_url(flag)).content.decode()
+    refused = client.post(
+        answer_url(flag), {"answer": Answer.DISMISSED}, headers={"HX-Request": "true"}
+    ).content.decode()
+
+    assert folded in queue and opened not in queue
+    assert 'name="answer"' in queue
+    assert opened in own_page
+    assert opened in refused
+    assert "Give a reason for dismissing the flag." in refused
+
+
 def test_a_dismissal_keeps_its_structured_reason(
     client: Client, calendar_world: CalendarWorld
 ) -> None:
