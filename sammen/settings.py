@@ -67,8 +67,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "sammen.accounts.middleware.SessionTimeoutMiddleware",
-    # After the login middlewares (it reads request.user): a guardian's own language.
-    "sammen.portal.middleware.GuardianLanguageMiddleware",
+    # After the login middlewares (it reads request.user): a guardian's own language, and staff
+    # kept to the languages staff pages exist in.
+    "sammen.portal.middleware.LanguageMiddleware",
     "sammen.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -142,6 +142,30 @@ def test_staff_who_are_also_guardians_keep_the_browsers_language(
 
 
 @pytest.mark.parametrize("code", ["nn", "pl", "uk", "ar", "so"])
+def test_staff_get_bokmal_where_their_pages_are_not_translated(
+    client: Client, world: World, settings: Any, code: str
+) -> None:
+    """Staff pages exist in Bokmål and English: a browser asking for another language, or a
+    cookie from the login page's switcher, would give half a page in it."""
+    client.force_login(world.alice)
+    by_browser = client.get("/", HTTP_ACCEPT_LANGUAGE=code)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+    by_cookie = client.get("/")
+    assert (lang(by_browser), lang(by_cookie)) == ("nb", "nb")
+    assert '<html lang="nb"' in by_cookie.content.decode()
+
+
+def test_staff_keep_english_and_guardians_keep_their_language(
+    client: Client, world: World, settings: Any
+) -> None:
+    client.force_login(world.alice)
+    assert lang(client.get("/", HTTP_ACCEPT_LANGUAGE="en")) == "en"
+    client.force_login(world.guardian)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    assert lang(client.get("/foresatt/")) == "ar"
+
+
+@pytest.mark.parametrize("code", ["nn", "pl", "uk", "ar", "so"])
 def test_the_portal_languages_are_used_when_the_site_offers_them(
     client: Client, world: World, settings: Any, code: str
 ) -> None:
