@@ -23,6 +23,7 @@ from sammen.conversations.demo import load_conversations_demo
 from sammen.cooperation.demo import load_cooperation_demo
 from sammen.followup.demo import load_followup_demo
 from sammen.lib.dates import norwegian_date
+from sammen.portal.demo import load_looked_demo
 from sammen.roster.demo import personas
 from sammen.roster.demo.plan import MAX_SCHOOLS
 from sammen.roster.demo.planner import minimum_pupils, plan_demo
@@ -110,6 +111,7 @@ class Command(BaseCommand):
             load_cooperation_demo(today)
             load_voice_demo(today)
             load_conversations_demo(today)
+            load_looked_demo()
         events = AuditEvent.objects.count() - events_before
         seconds = time.perf_counter() - started
         self.stdout.write(
