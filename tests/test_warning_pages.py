@@ -4,6 +4,7 @@ its standard. Who gets in, what they see, what a POST saves and audits."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from sammen.roster.models import Pupil, Staff
 from sammen.warning import explain
 from sammen.warning.answer import AnswerError, answer_flag, save_standard
 from sammen.warning.models import Answer, DismissReason, Flag, WarningStandard
+from sammen.warning.queries import PupilFlags, class_options
 from sammen.warning.services import refresh_flags
 from sammen.warning.standard import Rule, Standard
 from sammen.warning.tiers import TIER_NAMES, month_cutoffs, school_tiers, tier_points
@@ -170,6 +172,72 @@ def test_the_leader_sees_every_flag_of_the_school_in_the_queue(
     assert "Ola Nordmann" in html and "Nils Olsen" in html
     assert "Kari" not in html
     assert overview_url(w) in html
+
+
+def test_the_leader_can_show_one_class_of_the_queue(
+    client: Client, calendar_world: CalendarWorld
+) -> None:
+    w = calendar_world.world
+    make_flag(w.ola)
+    make_flag(w.ola, Rule.CONSECUTIVE, IN_A_ROW)
+    make_flag(w.nils)
+    client.force_login(w.leader)
+
+    everyone = page(client, QUEUE)
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    one_class = page(client, f"{QUEUE}?klasse={w.class_8c.public_id}")
+
+    # The filter names each class with the flags waiting in it.
+    assert "All classes (3 waiting)" in everyone
+    assert f'<option value="{w.class_8a.public_id}">8A (2 waiting)</option>' in everyone
+    assert f'<option value="{w.class_8c.public_id}">8C (1 waiting)</option>' in everyone
+    assert "Ola Nordmann" in everyone and "Nils Olsen" in everyone
+    # One class: its pupils only, counted and audited as shown.
+    assert f'<option value="{w.class_8c.public_id}" selected>' in one_class
+    assert "Nils Olsen" in one_class and "Ola Nordmann" not in one_class
+    assert "1 flag waiting for an answer" in one_class
+    read = AuditEvent.objects.filter(action=actions.FLAGS_VIEWED, pk__gt=before)
+    assert [str(e.pupil_id) for e in read] == [str(w.nils.public_id)]
+
+
+def test_the_class_filter_lists_classes_as_people_read_them() -> None:
+    names = ["10A", "9B", "8A", "Basis 2", "9A", "Basis 10"]
+    entries = [PupilFlags(pupil=Pupil(), classes=[n], class_keys=[uuid.uuid4()]) for n in names]
+    shown = [option.name for option in class_options(entries)]
+    assert shown == ["8A", "9A", "9B", "10A", "Basis 2", "Basis 10"]
+
+
+@pytest.mark.parametrize("wanted", ["not-a-uuid", "8B", "school_b"])
+def test_a_class_not_in_the_queue_shows_the_whole_queue_and_says_so(
+    client: Client, calendar_world: CalendarWorld, wanted: str
+) -> None:
+    """Another school's class (or nonsense) filters nothing and reveals nothing."""
+    w = calendar_world.world
+    make_flag(w.ola)
+    make_flag(w.nils)
+    make_flag(w.kari)
+    client.force_login(w.leader)
+    key = str(w.class_8b.public_id) if wanted == "8B" else wanted
+    if wanted == "school_b":
+        key = str(w.school_b.public_id)
+
+    html = page(client, f"{QUEUE}?klasse={key}")
+
+    assert "None of your flags are in the class the link names" in html
+    assert "Ola Nordmann" in html and "Nils Olsen" in html
+    assert "Kari" not in html and "8B" not in html
+
+
+def test_a_contact_teacher_with_one_class_gets_no_filter(
+    client: Client, calendar_world: CalendarWorld
+) -> None:
+    w = calendar_world.world
+    make_flag(w.ola)
+    make_flag(w.ola, Rule.CONSECUTIVE, IN_A_ROW)
+    client.force_login(w.alice)
+    html = page(client, QUEUE)
+    assert "Ola Nordmann" in html
+    assert 'name="klasse"' not in html
 
 
 def test_a_closed_flag_is_not_in_the_queue(client: Client, calendar_world: CalendarWorld) -> None:

@@ -161,7 +161,7 @@ def calls(
                 last_contact=last.get(child.pk),
                 due=rhythm.due_status(due_on, today, escalate_after_days=rule.escalate_after_days),
                 balance=tones[child.pk],
-                classes=[name for _, name in classes.get(child.pk, [])],
+                classes=[c.name for c in classes.get(child.pk, [])],
                 last_review=reviews.get(child.pk),
                 guardians=guardians.get(child.pk, []),
                 needs=needs.get(child.pk),

@@ -6,11 +6,13 @@ with their pupils in one, the pupils' classes in one, their contact teachers in 
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Q, QuerySet
 
@@ -33,6 +35,7 @@ class FlagRow:
 class PupilFlags:
     pupil: Pupil
     classes: list[str] = field(default_factory=list)
+    class_keys: list[uuid.UUID] = field(default_factory=list)  # the classes' public ids
     contact_teachers: list[str] = field(default_factory=list)
     flags: list[FlagRow] = field(default_factory=list)
 
@@ -66,15 +69,21 @@ def _current(enrollments: QuerySet[Enrollment], today: date) -> QuerySet[Enrollm
     )
 
 
-def classes_of(pupil_ids: Iterable[int], today: date) -> dict[int, list[tuple[int, str]]]:
-    """Each pupil's current classes (and contact-teacher groups): pupil id -> [(group id, name)]."""
+class ClassRef(NamedTuple):
+    group_id: int
+    key: uuid.UUID  # the group's public id
+    name: str
+
+
+def classes_of(pupil_ids: Iterable[int], today: date) -> dict[int, list[ClassRef]]:
+    """Each pupil's current classes (and contact-teacher groups): pupil id -> classes by name."""
     rows = _current(
         Enrollment.objects.filter(pupil_id__in=list(pupil_ids), group__kind__in=CLASS_KINDS),
         today,
-    ).values_list("pupil_id", "group_id", "group__name")
-    out: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for pupil_id, group_id, name in rows.order_by("group__name"):
-        out[pupil_id].append((group_id, name))
+    ).values_list("pupil_id", "group_id", "group__public_id", "group__name")
+    out: dict[int, list[ClassRef]] = defaultdict(list)
+    for pupil_id, group_id, key, name in rows.order_by("group__name"):
+        out[pupil_id].append(ClassRef(group_id, key, name))
     return out
 
 
@@ -102,10 +111,11 @@ def group_by_pupil(
     classes = classes_of(by_pupil, today)
     teachers: dict[int, list[str]] = {}
     if with_teachers:
-        teachers = contact_teachers_of({g for rows in classes.values() for g, _ in rows})
+        teachers = contact_teachers_of({c.group_id for rows in classes.values() for c in rows})
     for pupil_id, entry in by_pupil.items():
-        entry.classes = [name for _, name in classes.get(pupil_id, [])]
-        names = [n for group_id, _ in classes.get(pupil_id, []) for n in teachers.get(group_id, [])]
+        entry.classes = [c.name for c in classes.get(pupil_id, [])]
+        entry.class_keys = [c.key for c in classes.get(pupil_id, [])]
+        names = [n for c in classes.get(pupil_id, []) for n in teachers.get(c.group_id, [])]
         entry.contact_teachers = list(dict.fromkeys(names))
         entry.flags.sort(key=_flag_order)
     return sorted(by_pupil.values(), key=_pupil_order)
@@ -123,6 +133,43 @@ def queue(user: Any, today: date) -> list[PupilFlags]:
     """The open flags the user may see, answered or not, grouped by pupil."""
     flags = list(access.open_flags_for(user).select_related("pupil", "school", "answered_by"))
     return group_by_pupil(flags, today)
+
+
+@dataclass(frozen=True)
+class ClassOption:
+    """A class in the queue's filter: its public id, name and how many flags wait in it."""
+
+    key: uuid.UUID
+    name: str
+    waiting: int
+
+
+def class_options(entries: Sequence[PupilFlags]) -> list[ClassOption]:
+    """The classes of the queue's pupils, by name, each with its flags waiting for an answer (a
+    pupil in two classes counts in both)."""
+    names: dict[uuid.UUID, str] = {}
+    waiting: dict[uuid.UUID, int] = defaultdict(int)
+    for entry in entries:
+        for key, name in zip(entry.class_keys, entry.classes, strict=True):
+            names[key] = name
+            waiting[key] += entry.unanswered
+    return [
+        ClassOption(key, names[key], waiting[key])
+        for key in sorted(names, key=lambda k: (name_order(names[k]), str(k)))
+    ]
+
+
+def name_order(name: str) -> tuple[tuple[int, str], ...]:
+    """A class name as people read it: 8A, 9A, 9B, 10A (the numbers by value, not as text)."""
+    return tuple(
+        (int(part), "") if part.isdigit() else (0, part.casefold())
+        for part in re.split(r"(\d+)", name)
+    )
+
+
+def in_class(entries: Sequence[PupilFlags], key: uuid.UUID) -> list[PupilFlags]:
+    """The queue's pupils in one class."""
+    return [entry for entry in entries if key in entry.class_keys]
 
 
 @dataclass(frozen=True)

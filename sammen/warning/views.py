@@ -65,7 +65,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not access.may_use_queue(request.user):
         raise Http404
     today = attendance_access.today()
-    pupils = queries.queue(request.user, today)
+    everyone = queries.queue(request.user, today)
+    # A leader's queue spans many classes: one class at a time, by its public id (?klasse=).
+    options = queries.class_options(everyone)
+    chosen = _chosen_class(request.GET.get("klasse", ""), options)
+    pupils = queries.in_class(everyone, chosen.key) if chosen else everyone
     for entry in pupils:
         for row in entry.flags:
             if not row.flag.answer:
@@ -73,6 +77,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     _log_flag_reads(request, pupils, "queue")
     context = {
         "pupils": pupils,
+        "class_options": options if len(options) > 1 else [],
+        "chosen_class": chosen,
+        "unknown_class": bool(request.GET.get("klasse")) and chosen is None,
+        "all_waiting": sum(p.unanswered for p in everyone),
         "today": today,
         "unanswered": sum(p.unanswered for p in pupils),
         "overdue": sum(1 for p in pupils for r in p.flags if r.overdue),
@@ -81,6 +89,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "warning/queue.html", context)
+
+
+def _chosen_class(wanted: str, options: list[queries.ClassOption]) -> queries.ClassOption | None:
+    """The class asked for, if it is one of the queue's; else None (the whole queue)."""
+    try:
+        key = uuid.UUID(wanted)
+    except ValueError:
+        return None
+    return next((option for option in options if option.key == key), None)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -137,7 +154,7 @@ def answer_flag(request: HttpRequest, flag_id: uuid.UUID) -> HttpResponse:
         # htmx swaps only 2xx answers, so a refused answer still answers 200, with its reason.
         return render(request, "warning/parts.html#flag", context)
     classes = queries.classes_of([flag.pupil_id], today).get(flag.pupil_id, [])
-    context["classes"] = [name for _, name in classes]
+    context["classes"] = [c.name for c in classes]
     return render(request, "warning/answer.html", context)
 
 

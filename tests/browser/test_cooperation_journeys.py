@@ -73,6 +73,25 @@ def test_the_leader_changes_a_threshold_and_sees_how_many_would_be_flagged(
     desktop.audit.check()
 
 
+def test_the_leader_shows_one_class_of_the_queue(desktop: Session) -> None:
+    page = desktop.page
+    desktop.log_in(personas.REKTOR.username)
+    page.get_by_role("link", name="Trenger oppmerksomhet").click()
+    desktop.audit.check()
+    everyone = page.locator("section.flag-pupil").count()
+    choice = page.get_by_label("Vis én klasse")
+    nine_b = choice.locator("option", has_text="9B")
+    assert nine_b.count() == 1, "the demo's planted patterns are in 9B"
+    choice.select_option(value=nine_b.get_attribute("value"))
+    page.get_by_role("button", name="Vis", exact=True).click()
+    page.wait_for_load_state()
+    desktop.audit.check()
+    shown = page.locator("section.flag-pupil")
+    assert 0 < shown.count() < everyone
+    for n in range(shown.count()):
+        expect(shown.nth(n).locator("h2")).to_contain_text("9B")
+
+
 def test_a_guardian_reads_the_plan_for_her_child_and_comments(phone: Session) -> None:
     page = phone.page
     phone.log_in(personas.FORELDER2.username)
