@@ -201,10 +201,10 @@ def test_the_leader_can_show_one_class_of_the_queue(
 
 
 def test_the_class_filter_lists_classes_as_people_read_them() -> None:
-    names = ["10A", "9B", "8A", "Basis 2", "9A", "Basis 10"]
+    names = ["10A", "9B", "8A", "Basis 2", "9A", "Basis 10", "²"]
     entries = [PupilFlags(pupil=Pupil(), classes=[n], class_keys=[uuid.uuid4()]) for n in names]
     shown = [option.name for option in class_options(entries)]
-    assert shown == ["8A", "9A", "9B", "10A", "Basis 2", "Basis 10"]
+    assert shown == ["8A", "9A", "9B", "10A", "Basis 2", "Basis 10", "²"]
 
 
 @pytest.mark.parametrize("wanted", ["not-a-uuid", "8B", "school_b"])

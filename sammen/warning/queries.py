@@ -162,7 +162,7 @@ def class_options(entries: Sequence[PupilFlags]) -> list[ClassOption]:
 def name_order(name: str) -> tuple[tuple[int, str], ...]:
     """A class name as people read it: 8A, 9A, 9B, 10A (the numbers by value, not as text)."""
     return tuple(
-        (int(part), "") if part.isdigit() else (0, part.casefold())
+        (int(part), "") if part.isdecimal() else (0, part.casefold())
         for part in re.split(r"(\d+)", name)
     )
 
