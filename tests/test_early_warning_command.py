@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -312,16 +314,68 @@ def test_outside_a_transaction_too(monkeypatch: pytest.MonkeyPatch) -> None:
     """Committed data, as a command or the scheduler sees it: on PostgreSQL the engine then reads
     through ADBC (day totals aggregated per pupil) and the open flags are read meanwhile on a
     second connection; the result must be the same."""
-    meanwhile: list[bool] = []
+    read_ahead = _spy_on_reading_ahead(monkeypatch)
+    _incremental_equals_full()
+    assert read_ahead == [True]
+
+
+def _spy_on_reading_ahead(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each incremental part had its flags read on the second connection."""
+    read_ahead: list[bool] = []
     real = services._meanwhile
 
-    def spy(pupils: set[int]) -> Any:
-        meanwhile.append(True)
-        return real(pupils)
+    @contextmanager
+    def spy(pupils: set[int], **options: bool) -> Iterator[Any]:
+        with real(pupils, **options) as reading:
+            yield reading
+        read_ahead.append(reading.result is not None)
 
     monkeypatch.setattr(services, "_meanwhile", spy)
-    _incremental_equals_full()
-    assert meanwhile == [True]
+    return read_ahead
+
+
+def test_a_pupil_who_moved_keeps_her_flags_at_the_new_school() -> None:
+    _moved_pupil_in_a_mixed_run()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the second connection needs PostgreSQL; the test above covers the same run through "
+    "Django's connection",
+)
+def test_a_pupil_who_moved_keeps_her_flags_outside_a_transaction_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read_ahead = _spy_on_reading_ahead(monkeypatch)
+    _moved_pupil_in_a_mixed_run()
+    # The old school's full run writes first, so the new school's part must not read ahead.
+    assert read_ahead == [False]
+
+
+def _moved_pupil_in_a_mixed_run() -> None:
+    """One run with both kinds of school: the pupil's old school had no full run today (it runs
+    in full), her new school had one (it runs for her alone). The old school's run closes the flag
+    held there; her new school raises it again, as a full run would."""
+    old_school, _ = make_school_with_calendar()
+    new_school, _ = make_school_with_calendar()
+    moving = load_case(case("rate_year exactly 20 %"), old_school)
+    staying = load_case(case("consecutive exactly 3 days"), old_school)
+    refresh_flags([old_school.pk], on(1))  # the old school: yesterday's full run
+    refresh_flags([new_school.pk], AS_OF)  # the new school: today's
+    assert Flag.objects.filter(pupil=moving, school=old_school, closed_on__isnull=True).exists()
+    Pupil.objects.filter(pk=moving.pk).update(school=new_school)
+
+    summary = refresh_flags(None, AS_OF, pupil_ids=[moving.pk, staying.pk])
+
+    assert summary.full_schools == [old_school.pk]
+    assert summary.incremental_pupils == 1
+    held = Flag.objects.filter(pupil=moving, closed_on__isnull=True)
+    assert set(held.values_list("school_id", flat=True)) == {new_school.pk}
+    assert _open_flags_in_full() == sorted(
+        (x.pupil_id, x.rule, x.level, json.dumps(x.evidence, sort_keys=True))
+        for x in engine.evaluate(None, AS_OF)
+    )
 
 
 def _incremental_equals_full() -> None:

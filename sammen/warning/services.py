@@ -127,7 +127,10 @@ def refresh_flags(
         known: _Known | None = None
         if incremental and pupil_ids is not None:
             asked = {p for p, s in touched.items() if s in incremental}
-            with _meanwhile(asked) as reading:
+            # Read ahead only when nothing is written before this part: a full run of another
+            # school first may close flags of these pupils (one who moved from it), which a
+            # list read now would still hold open.
+            with _meanwhile(asked, ahead=not full) as reading:
                 found = assess(sorted(incremental), as_of, standards, pupil_ids=asked)
             known = reading.result
             assessments.append((found, asked))
@@ -196,15 +199,17 @@ class _Reading:
 
 
 @contextmanager
-def _meanwhile(pupils: set[int]) -> Iterator[_Reading]:
+def _meanwhile(pupils: set[int], *, ahead: bool = True) -> Iterator[_Reading]:
     """Read the pupils' open flags and names on a second connection while the caller evaluates
     (the engine mostly waits for its own connections): about 0.4 s of an incremental run for
     15,000 pupils. Only where that connection sees what this one sees: PostgreSQL in autocommit,
-    outside any transaction (a command, the scheduler, the benchmark); elsewhere (a test's
-    transaction, SQLite) ``result`` stays None and ``_apply`` reads them itself."""
+    outside any transaction (a command, the scheduler, the benchmark), and only when
+    ``ahead`` (nothing is written before the caller's part); elsewhere (a test's transaction,
+    SQLite) ``result`` stays None and ``_apply`` reads them itself."""
     reading = _Reading()
     if (
-        connection.vendor != "postgresql"
+        not ahead
+        or connection.vendor != "postgresql"
         or connection.in_atomic_block
         or not connection.get_autocommit()
     ):
