@@ -18,18 +18,13 @@ from typing import Any, TypeVar
 
 from django.db import connection
 
+from sammen.lib.idsets import id_array
 from sammen.roster.models import Pupil
 from sammen.warning.models import Flag
 
 # Ids per query: well under SQLite's limit of bound parameters.
 _CHUNK = 5000
 T = TypeVar("T")
-
-
-def id_array(ids: Iterable[int]) -> str:
-    """Ids as a PostgreSQL array literal (``'{1,2,3}'``, cast in the SQL): psycopg adapting a
-    list of fifteen thousand ints element by element costs tens of milliseconds."""
-    return "{" + ",".join(str(int(i)) for i in sorted(set(ids))) + "}"
 
 
 @dataclass

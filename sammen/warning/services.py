@@ -36,6 +36,7 @@ from sammen.audit.log import Actor, ActorLike
 from sammen.audit.models import AuditEvent
 from sammen.lib import collector
 from sammen.lib.bulkwrite import insert_rows
+from sammen.lib.idsets import id_array
 from sammen.lib.uuids import uuid7_batch
 from sammen.roster.models import Pupil, School
 from sammen.warning.engine import DEFAULT, Assessment, Finding, assess, stored_standards
@@ -44,7 +45,6 @@ from sammen.warning.flag_store import (
     FLAG_FIELDS,
     OpenFlag,
     chunks,
-    id_array,
     json_text,
     open_flags,
     pupil_names,

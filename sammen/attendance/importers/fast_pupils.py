@@ -12,6 +12,8 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.expressions import RawSQL
 
+from sammen.lib.idsets import id_array
+
 # SQLite allows 999 parameters a statement.
 CHUNK = 900
 
@@ -21,7 +23,7 @@ def pupil_sets(pupil_ids: Sequence[int], *, using: str = DEFAULT_DB_ALIAS) -> It
     if not pupil_ids:
         return
     if connections[using].vendor == "postgresql":
-        yield RawSQL("SELECT unnest(%s::bigint[])", (list(pupil_ids),))
+        yield RawSQL("SELECT unnest(%s::bigint[])", (id_array(pupil_ids),))
         return
     for i in range(0, len(pupil_ids), CHUNK):
         yield list(pupil_ids[i : i + CHUNK])
