@@ -99,6 +99,25 @@ def test_a_change_is_its_own_line_and_automatic_jobs_are_the_system(
     assert "changed" not in found[2]
 
 
+def test_a_parent_who_works_at_the_school_is_listed_for_what_they_read(
+    world: World, english: None
+) -> None:
+    """Being the other parent never hides a read of the child's file made as staff: not for the
+    father without parental responsibility who works in the school's office, nor for a mother
+    with it who is a teacher."""
+    f.make_staff(world.school_a.owner, (world.school_a, f.Role.OFFICE), user=world.father)
+    f.make_staff(
+        world.school_a.owner,
+        (world.school_a, f.Role.TEACHER),
+        user=world.guardian,
+        given_name="Anne",
+    )
+    read_by(world.father, world)
+    read_by(world.guardian, world, actions.ATTENDANCE_VIEWED)
+    lines = looked_lines(world.ola, timezone.now())
+    assert sorted(line.role for line in lines) == ["school office", "teacher"]
+
+
 def test_staff_without_a_role_at_the_school_are_shown_by_role_only(
     world: World, english: None
 ) -> None:

@@ -62,7 +62,18 @@ class Who:
 
 
 def _family_users(pupil: Pupil) -> QuerySet[User, Any]:
-    return User.objects.filter(guardian__guardianships__pupil=pupil).values("public_id")
+    """The users whose own doings the page leaves out: the guardians who can read it (parental
+    responsibility), unless they also work in the school system. A parent who is also staff, or
+    one without responsibility who works at the school, reads the child's file as staff, and the
+    family has every right to see that."""
+    return (
+        User.objects.filter(
+            guardian__guardianships__pupil=pupil,
+            guardian__guardianships__parental_responsibility=True,
+        )
+        .exclude(staff__roles__isnull=False)
+        .values("public_id")
+    )
 
 
 Event = tuple[datetime, str, str, uuid.UUID | None, str]
