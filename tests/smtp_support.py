@@ -29,7 +29,16 @@ class Inbox:
     """An aiosmtpd handler that keeps what it receives, or refuses it when told to."""
 
     messages: list[Received] = field(default_factory=list)
-    refuse: bool = False
+    refuse: bool = False  # the message, at DATA
+    refuse_recipients: bool = False  # every recipient, at RCPT: the error then names them
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if self.refuse_recipients:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.refuse:

@@ -152,7 +152,8 @@ def test_a_failing_mail_server_keeps_the_message_logs_and_retries(
     django_capture_on_commit_callbacks: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    mail.inbox.refuse = True
+    # Refused at RCPT, the backend's error names the address.
+    mail.inbox.refuse_recipients = True
     client.force_login(world.alice)
     url = f"/elev/{world.ola.public_id}/meldinger/{world.ola_mother.public_id}/"
     with (
@@ -165,8 +166,9 @@ def test_a_failing_mail_server_keeps_the_message_logs_and_retries(
     assert message.text == "Viktig beskjed"
     notice = MessageNotice.objects.get()
     assert notice.sent_at is None and "SMTP" in notice.error
+    assert world.ola_mother.email in notice.error  # the row keeps the detail, never shown
     assert "failed" in caplog.text and world.ola_mother.email not in caplog.text
-    mail.inbox.refuse = False
+    mail.inbox.refuse_recipients = False
     [outcome] = notify.retry_failed()
     assert outcome.status == notify.Status.SENT
     assert len(mail.inbox.messages) == 1

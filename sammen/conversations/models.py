@@ -110,7 +110,8 @@ class MessageNotice(models.Model):
     language = models.CharField(max_length=5)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # Why the send failed; never the address (kept out so logs and pages can show it).
+    # Why the send failed, as the backend said it: it may hold the address, so it is shown on no
+    # page and the log gets only the kind of failure (notify._failed).
     error = models.CharField(max_length=500, blank=True)
 
     class Meta:

@@ -210,12 +210,12 @@ def _send(
     senders: Senders,
 ) -> Outcome:
     if not address:
-        _failed(notice, "no address for this channel")
+        _failed(notice, "no address for this channel", "no address")
         return Outcome(recipient, notice.channel, Status.NO_CONTACT)
     try:
         senders.send(notice.channel, address, render(), notice.language)
     except Exception as exc:  # any failure of a backend is recorded and logged, never raised
-        _failed(notice, f"{type(exc).__name__}: {exc}")
+        _failed(notice, f"{type(exc).__name__}: {exc}", type(exc).__name__)
         return Outcome(recipient, notice.channel, Status.FAILED)
     with transaction.atomic():
         notice.sent_at = timezone.now()
@@ -234,11 +234,12 @@ def _send(
     return Outcome(recipient, notice.channel, Status.SENT)
 
 
-def _failed(notice: MessageNotice, error: str) -> None:
-    # The exception text may hold the address: it stays on the row, the log gets the row's id.
+def _failed(notice: MessageNotice, error: str, kind: str) -> None:
+    # The exception text may hold the address («SMTPRecipientsRefused: {'mor@…': …}»): it stays
+    # on the row; the log gets the row's id and only the kind of failure, as absence notices do.
     MessageNotice.objects.filter(pk=notice.pk).update(error=error[:500])
     notice.error = error[:500]
-    logger.warning("message notice %s by %s failed: %s", notice.pk, notice.channel, error[:80])
+    logger.warning("message notice %s by %s failed: %s", notice.pk, notice.channel, kind)
 
 
 def retry_failed(now: datetime | None = None, senders: Senders | None = None) -> list[Outcome]:
