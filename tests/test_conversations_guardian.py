@@ -214,6 +214,10 @@ def test_two_children_are_listed_with_their_unread_counts(
     assert "Messages about Ida" in page and "Messages about Ola" in page
     assert "2 new" in page
     assert "Messages (2" in page  # the navigation's unread count
+    listed = AuditEvent.objects.filter(action=actions.CONV_INBOX_VIEWED, kind=AuditKind.READ)
+    assert sorted(str(e.pupil_id) for e in listed) == sorted(
+        [str(sister.public_id), str(world.ola.public_id)]
+    )
 
 
 def test_a_parent_without_parental_responsibility_has_no_message_list(

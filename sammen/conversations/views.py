@@ -94,6 +94,7 @@ def guardian_inbox(request: HttpRequest) -> HttpResponse:
         raise Http404
     if len(children) == 1:
         return redirect("conversations:guardian_thread", pupil_id=children[0].public_id)
+    log_reads(actor=request.user, action=actions.CONV_INBOX_VIEWED, pupils=children)
     return render(request, "conversations/guardian_inbox.html", {"children": children})
 
 
