@@ -5,7 +5,7 @@ pupil on the calls list."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -295,7 +295,7 @@ def test_logging_a_contact_with_the_guardian_completes_her_request(
     client: Client, calendar_world: CalendarWorld
 ) -> None:
     w = calendar_world.world
-    request = ask(w.ola, w.ola_mother, ["morning"])
+    request = asked_on(ask(w.ola, w.ola_mother, ["morning"]), TODAY)
     client.force_login(w.alice)
     response = client.post(
         f"/elev/{w.ola.public_id}/samarbeid/kontakt/",
@@ -310,3 +310,35 @@ def test_logging_a_contact_with_the_guardian_completes_her_request(
     assert "The request to be contacted is marked done." in response.content.decode()
     # The next request is a new one.
     assert services.open_request(w.ola, w.ola_mother) is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "on", "why"),
+    [
+        ("message", "2026-11-26", "a written message is no conversation"),
+        ("phone", "2026-11-25", "a call the day before she asked"),
+    ],
+)
+def test_a_contact_that_does_not_answer_the_request_leaves_it_open(
+    client: Client, calendar_world: CalendarWorld, kind: str, on: str, why: str
+) -> None:
+    w = calendar_world.world
+    request = asked_on(ask(w.ola, w.ola_mother, ["morning"]), TODAY)
+    client.force_login(w.alice)
+    response = client.post(
+        f"/elev/{w.ola.public_id}/samarbeid/kontakt/",
+        {"kind": kind, "tone": "neutral", "on": on, "initiated_by": "school"},
+        follow=True,
+    )
+    assert "The contact is logged." in response.content.decode(), why
+    request.refresh_from_db()
+    assert request.state == RequestState.OPEN, why
+    assert not AuditEvent.objects.filter(action=actions.VOICE_REQUEST_DONE).exists()
+
+
+def asked_on(request: ContactRequest, day: date) -> ContactRequest:
+    """The request as made that morning (the school's clock in these tests is pinned)."""
+    at = timezone.make_aware(datetime.combine(day, time(9)))
+    ContactRequest.objects.filter(pk=request.pk).update(created_at=at)
+    request.refresh_from_db()
+    return request

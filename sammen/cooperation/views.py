@@ -191,7 +191,11 @@ def log_contact(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
                 services.log_contact(actor=request.user, pupil=child, data=data, today=today)
                 # A guardian who asked to be contacted has been: the request is done.
                 met = data.guardian is not None and voice_services.close_met_requests(
-                    actor=request.user, pupil=child, guardian=data.guardian
+                    actor=request.user,
+                    pupil=child,
+                    guardian=data.guardian,
+                    kind=data.kind,
+                    on=data.on,
                 )
         except services.CooperationError as exc:
             error = exc.message

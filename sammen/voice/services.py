@@ -9,6 +9,7 @@ Permissions are the caller's business (``sammen.portal.access`` and
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from sammen.audit import actions
 from sammen.audit.log import ActorLike, acting_name, acting_user, log_change, snapshot
-from sammen.cooperation.models import TimeWindow
+from sammen.cooperation.models import CONVERSATION_KINDS, TimeWindow
 from sammen.cooperation.services import standard_of
 from sammen.roster.models import Guardian, Pupil, School
 from sammen.voice.models import (
@@ -204,12 +205,17 @@ def close_request(*, actor: ActorLike, request: ContactRequest) -> ContactReques
     )
 
 
-def close_met_requests(*, actor: ActorLike, pupil: Pupil, guardian: Guardian) -> int:
-    """The school has logged a contact with ``guardian``: their requests to be contacted about
-    ``pupil`` (open or answered) are done. Each closing is audited; the count."""
-    waiting = ContactRequest.objects.filter(pupil=pupil, guardian=guardian).exclude(
-        state__in=CLOSED_STATES
-    )
+def close_met_requests(
+    *, actor: ActorLike, pupil: Pupil, guardian: Guardian, kind: str, on: date
+) -> int:
+    """The school has logged a contact of ``kind`` with ``guardian`` on ``on``: if it was a
+    conversation (not a written message), their requests to be contacted about ``pupil`` made
+    that day or before (open or answered) are done. Each closing is audited; the count."""
+    if kind not in CONVERSATION_KINDS:
+        return 0
+    waiting = ContactRequest.objects.filter(
+        pupil=pupil, guardian=guardian, created_at__date__lte=on
+    ).exclude(state__in=CLOSED_STATES)
     closed = 0
     for request in waiting:
         close_request(actor=actor, request=request)
