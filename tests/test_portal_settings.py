@@ -84,6 +84,22 @@ def test_only_the_portals_languages_are_offered(client: Client, world: World) ->
     assert Guardian.objects.get(pk=world.ola_mother.pk).preferred_language == "nb"
 
 
+def test_a_language_from_the_roster_that_sammen_is_not_written_in_is_kept(
+    client: Client, world: World, settings: Any
+) -> None:
+    """The school relies on it for interpreters: saving the other settings must not make it nb."""
+    Guardian.objects.filter(pk=world.ola_mother.pk).update(preferred_language="ti")
+    client.force_login(world.guardian)
+    page = client.get(URL).content.decode()
+    assert '<option value="ti" selected>' in page
+    response = client.post(URL, values(preferred_language="ti", contact_windows="Etter kl. 17"))
+    assert response.status_code == 302
+    mother = Guardian.objects.get(pk=world.ola_mother.pk)
+    assert (mother.preferred_language, mother.contact_windows) == ("ti", "Etter kl. 17")
+    # The pages stay in the site's language; the cookie says so.
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nb"
+
+
 def test_a_guardian_changes_only_their_own_settings(client: Client, world: World) -> None:
     client.force_login(world.other_guardian)
     client.post(URL, values(email="lise@example.no"))

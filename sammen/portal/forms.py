@@ -12,10 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from sammen.portal.services import SETTINGS_FIELDS
 from sammen.roster.models import Guardian, Language
 
-# The languages the portal is written in (issue 8); a guardian may have another preferred
-# language from the roster import, which the school still sees, but the portal offers these.
-PORTAL_LANGUAGES = ("nb", "nn", "en", "pl", "uk", "ar", "so")
-
 
 def _own_name(code: str) -> str:
     """Each language in its own words: a reader looks for their language as they write it."""
@@ -25,11 +21,21 @@ def _own_name(code: str) -> str:
     try:
         return str(get_language_info(code)["name_local"]).capitalize()
     except KeyError:
+        pass
+    try:
         return str(Language(code).label)
+    except ValueError:
+        return code
 
 
-def language_choices() -> list[tuple[str, str]]:
-    return [(code, _own_name(code)) for code in PORTAL_LANGUAGES]
+def language_choices(current: str = "") -> list[tuple[str, str]]:
+    """The languages Sammen is written in; and the guardian's own from the roster when it is
+    another (Tigrinya, say): the school relies on it for interpreters, and saving the settings
+    must not turn it into Bokmål."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    if current and current not in codes:
+        codes.append(current)
+    return [(code, _own_name(code)) for code in codes]
 
 
 class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -44,6 +50,12 @@ class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         ],
         help_text=_("We only tell you that something is waiting, never what it says."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["preferred_language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = language_choices(str(self.initial.get("preferred_language") or ""))
 
     class Meta:
         model = Guardian

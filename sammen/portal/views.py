@@ -138,7 +138,4 @@ def guardian_settings(request: HttpRequest) -> HttpResponse:
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         return response
-    children = list(portal_children(request.user))
-    return render(
-        request, "portal/settings.html", {"form": form, "guardian": guardian, "children": children}
-    )
+    return render(request, "portal/settings.html", {"form": form, "guardian": guardian})
