@@ -14,7 +14,7 @@ from sammen.audit.log import Actor
 from sammen.audit.models import AuditEvent, AuditKind
 from sammen.cooperation.models import CooperationStandard
 from sammen.roster.models import Guardian
-from sammen.voice import services
+from sammen.voice import queries, services
 from sammen.voice.models import ContactRequest, Input, RequestState
 from tests import factories as f
 from tests.conftest import World, page
@@ -318,3 +318,31 @@ def test_the_guardian_withdraws_her_open_request_and_the_school_no_longer_sees_i
     client.force_login(world.guardian)
     assert client.post(url, {"withdraw": str(asked.public_id)}).status_code == 404
     assert client.post(url, {"withdraw": "not-an-id"}).status_code == 404
+
+
+def test_a_request_the_school_closes_while_she_withdraws_it_says_so(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch, english: None
+) -> None:
+    asked = services.request_contact(
+        actor=world.guardian,
+        pupil=world.ola,
+        guardian=world.ola_mother,
+        channel="phone",
+        windows=[],
+        topic="",
+    )
+    url = f"/foresatt/barn/{world.ola.public_id}/kontakt-meg/"
+    client.force_login(world.guardian)
+    # She found it open; the teacher marks it done before her withdrawal reaches the database.
+    found = queries.own_open_request
+    monkeypatch.setattr(
+        queries,
+        "own_open_request",
+        lambda *args: (found(*args), services.close_request(actor=world.alice, request=asked))[0],
+    )
+    response = client.post(url, {"withdraw": str(asked.public_id)}, follow=True)
+    assert response.status_code == 200
+    assert "This request is already done." in response.content.decode()
+    asked.refresh_from_db()
+    assert asked.state == RequestState.DONE
+    assert not AuditEvent.objects.filter(action=actions.VOICE_REQUEST_WITHDRAWN).exists()

@@ -64,8 +64,13 @@ def contact_request(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
         own = queries.own_open_request(child, guardian, request.POST["withdraw"])
         if own is None:
             raise Http404
-        services.withdraw_request(actor=request.user, request=own)
-        messages.success(request, _("The request is withdrawn."))
+        try:
+            services.withdraw_request(actor=request.user, request=own)
+        except services.VoiceError as exc:
+            # The school closed it meanwhile: say so rather than fail.
+            messages.info(request, exc.message)
+        else:
+            messages.success(request, _("The request is withdrawn."))
         return redirect("voice:contact_request", pupil_id=child.public_id)
     if request.method == "POST" and form.is_valid():
         try:
