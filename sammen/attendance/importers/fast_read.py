@@ -15,6 +15,7 @@ minutes and their combinations: a value any of them calls wrong declines.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,11 @@ def read_table(path: Path) -> Table:
     if [name.strip() for name in first_line.split(delimiter)] != list(header):
         raise Declined("the header is not alone on the first line")
     raw = _split(data, delimiter, len(header))
+    # The csv module refuses the whole file over a field longer than its limit; Polars has none.
+    # Bytes are at least characters, so this declines whenever the row path would refuse.
+    longest = raw.select(pl.all().str.len_bytes().max()).max_horizontal().item()
+    if longest is not None and longest > csv.field_size_limit():
+        raise Declined("a value longer than the csv module reads")
     raw = _without_blank_rows(raw)
     if raw.height == 0:
         raise Declined("no rows")
