@@ -88,10 +88,6 @@ class Today:
     reports: list[GuardianReport]
     unexplained: bool
 
-    @property
-    def nothing_registered(self) -> bool:
-        return self.school_day and not self.lines
-
 
 def _record_line(record: AttendanceRecord) -> str:
     when = _("Lesson %(n)d") % {"n": record.period} if record.period else _("The whole school day")

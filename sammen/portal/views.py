@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -31,14 +30,6 @@ from sammen.portal.services import SETTINGS_FIELDS, save_guardian_settings
 
 # Months of the calendar shown on the start page; the attendance page has the whole year.
 CALENDAR_MONTHS = 2
-
-
-def optional_url(name: str, *args: object) -> str:
-    """The URL of a page another part of the portal provides, or "" while it does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 @login_required
@@ -74,9 +65,6 @@ def child(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
         "standard": standard_of(pupil.school),
         "notice": child_page.notice_sentence(routine_for(pupil.school)),
         "case": case,
-        "input_url": optional_url("voice:input", pupil.public_id),
-        "contact_request_url": optional_url("voice:contact_request", pupil.public_id),
-        "messages_url": optional_url("conversations:guardian_thread", pupil.public_id),
     }
     if year is not None:
         months = charts.calendar_charts(year.statuses, today)
