@@ -14,8 +14,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from sammen.attendance.access import reportable_children
 from sammen.roster.access import viewer_for
-from sammen.roster.models import Guardian, Guardianship, Pupil
+from sammen.roster.models import Guardian, Pupil
 
 
 def portal_guardian(user: Any) -> Guardian | None:
@@ -24,18 +25,9 @@ def portal_guardian(user: Any) -> Guardian | None:
 
 
 def portal_children(user: Any) -> QuerySet[Pupil]:
-    """The active children the user holds parental responsibility for, by name."""
-    guardian = portal_guardian(user)
-    if guardian is None:
-        return Pupil.objects.none()
-    own = Guardianship.objects.filter(guardian=guardian, parental_responsibility=True).values(
-        "pupil_id"
-    )
-    return (
-        Pupil.objects.filter(pk__in=own, active=True)
-        .select_related("school")
-        .order_by("given_name", "family_name")
-    )
+    """The active children the user holds parental responsibility for, by name: the children
+    they may report absent (one rule for both)."""
+    return reportable_children(user)
 
 
 def portal_child(user: Any, pupil_id: uuid.UUID) -> tuple[Pupil, Guardian]:
