@@ -23,12 +23,16 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from sammen.attendance.access import CLASS_KINDS
 from sammen.conversations.models import Message, Side, Thread
-from sammen.cooperation.access import access_coop_pupil, coop_pupils, may_cooperate
+from sammen.cooperation.access import (
+    access_coop_pupil,
+    contact_group_ids,
+    coop_pupils,
+    may_cooperate,
+)
 from sammen.portal.access import portal_children
 from sammen.roster.access import pupils_for, viewer_for
-from sammen.roster.models import GroupTeacher, Guardian, Guardianship, Pupil
+from sammen.roster.models import Guardian, Guardianship, Pupil
 
 __all__ = ["may_cooperate"]
 
@@ -49,13 +53,7 @@ def contact_pupils(user: Any) -> QuerySet[Pupil]:
     viewer = viewer_for(user)
     if viewer.staff is None or not viewer.school_ids:
         return Pupil.objects.none()
-    groups = GroupTeacher.objects.filter(
-        staff=viewer.staff,
-        is_contact_teacher=True,
-        group__kind__in=CLASS_KINDS,
-        group__school_id__in=viewer.school_ids,
-    ).values("group_id")
-    in_groups = Pupil.objects.filter(enrollments__group__in=groups).values("pk")
+    in_groups = Pupil.objects.filter(enrollments__group__in=contact_group_ids(user)).values("pk")
     return Pupil.objects.filter(pk__in=in_groups, school_id__in=viewer.school_ids).filter(
         pk__in=pupils_for(user).values("pk")
     )

@@ -33,7 +33,8 @@ from sammen.roster.models import Group, GroupTeacher, Guardian, Guardianship, Pu
 LEADER_ROLES = frozenset({Role.LEADER})
 
 
-def _contact_group_ids(user: Any) -> QuerySet[GroupTeacher, Any]:
+def contact_group_ids(user: Any) -> QuerySet[GroupTeacher, Any]:
+    """The classes (group ids) where the user is contact teacher, at a school where they work."""
     viewer = viewer_for(user)
     if viewer.staff is None or not viewer.school_ids:
         return GroupTeacher.objects.none().values("group_id")
@@ -58,7 +59,7 @@ def may_cooperate(user: Any) -> bool:
     cached = getattr(user, "_sammen_may_cooperate", None)
     if isinstance(cached, bool):
         return cached
-    allowed = bool(leader_school_ids(user)) or _contact_group_ids(user).exists()
+    allowed = bool(leader_school_ids(user)) or contact_group_ids(user).exists()
     if user is not None and user.is_authenticated:
         user._sammen_may_cooperate = allowed
     return allowed
@@ -70,7 +71,7 @@ def coop_pupils(user: Any) -> QuerySet[Pupil]:
     if viewer.staff is None:
         return Pupil.objects.none()
     condition = Q(school_id__in=leader_school_ids(user))
-    in_my_classes = Pupil.objects.filter(enrollments__group__in=_contact_group_ids(user)).values(
+    in_my_classes = Pupil.objects.filter(enrollments__group__in=contact_group_ids(user)).values(
         "pk"
     )
     condition |= Q(pk__in=in_my_classes, school_id__in=viewer.school_ids)
@@ -96,7 +97,7 @@ def coop_groups(user: Any) -> QuerySet[Group]:
     if viewer.staff is None:
         return Group.objects.none()
     condition = Q(school_id__in=leader_school_ids(user))
-    condition |= Q(pk__in=_contact_group_ids(user))
+    condition |= Q(pk__in=contact_group_ids(user))
     return Group.objects.filter(condition, kind__in=CLASS_KINDS)
 
 
