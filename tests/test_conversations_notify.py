@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from sammen.attendance.notices import notice_language
 from sammen.audit import actions
 from sammen.audit.models import AuditEvent
 from sammen.conversations import notify
@@ -127,7 +128,7 @@ def test_the_notice_is_in_the_guardians_language(
 
 def test_a_language_sammen_lacks_falls_back_to_bokmaal(world: World) -> None:
     world.ola_mother.preferred_language = "ti"
-    assert notify.language_of(world.ola_mother) == "nb"
+    assert notice_language(world.ola_mother) == "nb"
 
 
 def test_a_confidential_address_leaves_even_the_school_unnamed(

@@ -44,7 +44,6 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
 from django.utils import dateformat, timezone, translation
 
 from sammen.attendance.models import (
@@ -62,6 +61,7 @@ from sammen.attendance.models import (
 from sammen.attendance.routine import channels, default_routine
 from sammen.audit import actions
 from sammen.audit.log import Actor, log_change, snapshot
+from sammen.lib.mailtext import render_text
 from sammen.lib.sms import SmsBackend, SmsMessage, get_sms_backend
 from sammen.roster.models import Guardian, Guardianship, Pupil, School
 
@@ -194,14 +194,7 @@ def render_notice(*, recipient: Recipient, day: date, language: str) -> Message:
 
 
 def _render(part: str, context: dict[str, Any]) -> str:
-    text = render_to_string(f"attendance/email/absence_notice_{part}.txt", context)
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    # Templates lay out paragraphs with blank lines; never more than one in a row.
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out)
+    return render_text(f"attendance/email/absence_notice_{part}.txt", context)
 
 
 # Who is due a notice --------------------------------------------------------------------------

@@ -26,15 +26,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from sammen.attendance.notices import Message as Text
-from sammen.attendance.notices import Senders
+from sammen.attendance.notices import Senders, notice_language
 from sammen.audit import actions
 from sammen.audit.log import Actor, log_change, snapshot
 from sammen.conversations.models import Message, MessageNotice, NoticeChannel, Side
+from sammen.lib.mailtext import render_text
 from sammen.roster.models import GroupTeacher, Guardian, Guardianship, Staff
 
 logger = logging.getLogger("sammen.conversations")
@@ -64,12 +64,6 @@ def after_commit(message: Message) -> None:
     transaction.on_commit(lambda: send_notices(message_id), robust=True)
 
 
-def language_of(guardian: Guardian) -> str:
-    available = {code for code, _name in settings.LANGUAGES}
-    preferred = guardian.preferred_language
-    return preferred if preferred in available else str(settings.LANGUAGE_CODE)
-
-
 def guardian_channel(guardian: Guardian) -> tuple[str, str]:
     """(channel, address): the preferred channel, else the other one the guardian has."""
     addresses = {
@@ -86,13 +80,8 @@ def guardian_channel(guardian: Guardian) -> tuple[str, str]:
 
 
 def _render(name: str, context: dict[str, Any], one_line: bool) -> str:
-    text = render_to_string(f"conversations/email/{name}.txt", context).strip()
-    lines = [line.rstrip() for line in text.splitlines()]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return " ".join(out) if one_line else "\n".join(out) + "\n"
+    text = render_text(f"conversations/email/{name}.txt", context)
+    return text.replace("\n", " ") if one_line else text + "\n"
 
 
 def render_for_guardian(message: Message, language: str) -> Text:
@@ -151,7 +140,7 @@ def send_notices(message_id: int, senders: Senders | None = None) -> list[Outcom
     if message.side == Side.SCHOOL:
         guardian = message.thread.guardian
         channel, address = guardian_channel(guardian)
-        language = language_of(guardian)
+        language = notice_language(guardian)
         return [
             _deliver(
                 message,
@@ -262,7 +251,7 @@ def retry_failed(now: datetime | None = None, senders: Senders | None = None) ->
         if notice.guardian is not None:
             recipient = notice.guardian
             channel, address = guardian_channel(recipient)
-            language = language_of(recipient)
+            language = notice_language(recipient)
             render = partial(render_for_guardian, message, language)
         elif notice.staff is not None:
             recipient = notice.staff
