@@ -24,7 +24,8 @@ from sammen.attendance.models import (
 from sammen.attendance.queries import PupilYear
 from sammen.attendance.summary import Category, Totals
 from sammen.cooperation import rhythm
-from sammen.cooperation.models import CONVERSATION_KINDS, Cadence, Contact
+from sammen.cooperation.models import Cadence
+from sammen.cooperation.queries import last_conversations
 from sammen.followup.access import guardian_cases_for
 from sammen.followup.models import Case, Status
 from sammen.roster.models import Pupil
@@ -141,12 +142,7 @@ def next_contact(pupil: Pupil, today: date) -> NextContact | None:
     cadence = Cadence.objects.filter(pupil=pupil, active=True).first()
     if cadence is None:
         return None
-    last = (
-        Contact.objects.filter(pupil=pupil, kind__in=CONVERSATION_KINDS)
-        .order_by("-on")
-        .values_list("on", flat=True)
-        .first()
-    )
+    last = last_conversations([pupil.pk]).get(pupil.pk)
     due_on = rhythm.due_date(
         last_contact=last, started_on=cadence.started_on, every_days=cadence.every_days
     )
