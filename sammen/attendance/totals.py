@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Min
 
 from sammen.attendance.models import AttendanceRecord, CalendarDay, DayKind, PupilDay, PupilWeek
-from sammen.attendance.rates import Mark, count_day, week_start
+from sammen.attendance.rates import Mark, count_day, is_absence_day, week_start
 from sammen.lib.bulkwrite import insert_rows
 from sammen.roster.models import Enrollment, Pupil
 
@@ -179,7 +179,7 @@ def _refresh_batch(
             stale_days.append(pk)
         elif week_start(day) in weeks_by_pupil[pupil_id]:
             counted[(pupil_id, day)] = _Counted(
-                absent, absent * 2 >= planned > 0, unexplained, late, late_minutes
+                absent, is_absence_day(absent, planned), unexplained, late, late_minutes
             )
 
     rows = []

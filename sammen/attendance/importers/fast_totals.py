@@ -106,6 +106,7 @@ def count_totals(records: pl.DataFrame, stored: Stored) -> Totals:
         "pupil_id",
         "date",
         "absent",
+        # rates.is_absence_day, column-wise.
         absence_day=(pl.col("absent") * 2 >= pl.col("planned")) & (pl.col("planned") > 0),
         unexplained="unexplained",
         late="late",
