@@ -32,7 +32,6 @@ from sammen.attendance.importers.checks import check
 from sammen.attendance.importers.context import Context
 from sammen.attendance.importers.csv_format import read_csv_file
 from sammen.attendance.importers.fast_audit import ESCAPED, created_changes
-from sammen.attendance.importers.fast_write import uuid7
 from sammen.attendance.importers.fastpath import Declined
 from sammen.attendance.importers.run import import_attendance
 from sammen.attendance.models import AttendanceRecord, CalendarDay, PupilDay, PupilWeek
@@ -40,6 +39,7 @@ from sammen.attendance.services import Entry, register_day, register_lesson
 from sammen.audit import actions
 from sammen.audit.log import Actor
 from sammen.audit.models import AuditEvent
+from sammen.lib.uuids import uuid7
 from sammen.roster.models import Enrollment
 from tests import factories as f
 from tests.test_import_attendance_support import HEADER, MONDAY, Setup, make_setup

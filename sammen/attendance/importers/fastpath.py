@@ -32,13 +32,14 @@ from sammen.attendance.importers.fast_declined import Declined
 from sammen.attendance.importers.fast_judge import judge
 from sammen.attendance.importers.fast_read import read_table
 from sammen.attendance.importers.fast_totals import MARK, count_totals, read_stored
-from sammen.attendance.importers.fast_write import FrameWriter, timestamp, uuid7
+from sammen.attendance.importers.fast_write import FrameWriter, timestamp
 from sammen.attendance.models import AttendanceRecord, PupilDay, PupilWeek, ReportedBy
 from sammen.attendance.totals import DAY_FIELDS, WEEK_FIELDS
 from sammen.audit.log import record_many
 from sammen.audit.models import ROW_FIELDS, AuditEvent
 from sammen.lib.bulkwrite import large_cache
 from sammen.lib.importreport import Report
+from sammen.lib.uuids import uuid7
 
 __all__ = ["Declined", "import_fast"]
 
