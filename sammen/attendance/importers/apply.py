@@ -52,7 +52,7 @@ ACTOR = Actor.system("import_attendance")
 MODEL = "attendance_record"
 
 # The columns of a new record, in the order both import paths write them.
-RECORD_FIELDS = (
+INSERT_FIELDS = (
     "public_id",
     "pupil",
     "school",
@@ -299,7 +299,7 @@ class Writer:
                 touched.add((found.pupil_id, found.date))
             AttendanceRecord.objects.bulk_update(objs, list(_UPDATE), batch_size=500)
         ids = uuid7_batch(len(changes.creates))
-        insert_rows(AttendanceRecord, RECORD_FIELDS, self._new_rows(ids, now))
+        insert_rows(AttendanceRecord, INSERT_FIELDS, self._new_rows(ids, now))
         touched.update((row.pupil.pk, row.wanted.date) for row in changes.creates)
         audit = PupilAudit(actor=ACTOR, at=now, detail=self.detail)
         self._audit(audit, ids)

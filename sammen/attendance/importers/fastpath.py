@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 from django.utils import timezone
 
-from sammen.attendance.importers.apply import ACTOR, MODEL, RECORD_FIELDS, summary_event
+from sammen.attendance.importers.apply import ACTOR, INSERT_FIELDS, MODEL, summary_event
 from sammen.attendance.importers.audit_rows import FIELDS, PupilAudit
 from sammen.attendance.importers.context import Context
 from sammen.attendance.importers.csv_format import SOURCE
@@ -76,7 +76,7 @@ def _write(rows: pl.DataFrame, ctx: Context, report: Report, detail: str) -> Non
     _remove(PupilDay, stored.stale_days)
     hex_ids, text_ids = uuid7(rows.height)
     with FrameWriter() as writer:
-        writer.write(AttendanceRecord, RECORD_FIELDS, _records(rows, hex_ids, stamp))
+        writer.write(AttendanceRecord, INSERT_FIELDS, _records(rows, hex_ids, stamp))
         writer.write(AuditEvent, ROW_FIELDS, _audit(rows, text_ids, ctx, now, stamp, detail))
         totals = count_totals(
             rows.select("pupil_id", "school_id", "date", "lessons", *MARK), stored
@@ -101,10 +101,10 @@ def _records(rows: pl.DataFrame, ids: pl.Series, stamp: str) -> pl.DataFrame:
         reason=pl.col("reason"),
         documented=pl.col("documented"),
         counts_on_diploma=pl.col("counts_on_diploma"),
-        reported_by=pl.lit(ReportedBy.IMPORT.value),
+        reported_by=pl.lit(_CONSTANT["reported_by"]),
         registered_by=no_id,
         comment=pl.col("comment"),
-        source=pl.lit(SOURCE),
+        source=pl.lit(_CONSTANT["source"]),
         created_at=pl.lit(stamp),
         updated_at=pl.lit(stamp),
     )
