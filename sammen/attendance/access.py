@@ -57,6 +57,21 @@ def _teaches(user: Any, group: Group, *, contact: bool = False) -> bool:
     return links.exists()
 
 
+def contact_links(user: Any) -> QuerySet[GroupTeacher]:
+    """The user's links as contact teacher to classes at schools where they work (none for
+    anyone else): the one definition of "the contact teacher's classes" that cooperation,
+    messages, follow-up and the early warning use."""
+    viewer = viewer_for(user)
+    if viewer.staff is None or not viewer.school_ids:
+        return GroupTeacher.objects.none()
+    return GroupTeacher.objects.filter(
+        staff=viewer.staff,
+        is_contact_teacher=True,
+        group__kind__in=CLASS_KINDS,
+        group__school_id__in=viewer.school_ids,
+    )
+
+
 def may_register_lesson(user: Any, group: Group, day: date) -> bool:
     if whole_school(user, group.school_id):
         return True

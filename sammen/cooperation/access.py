@@ -26,7 +26,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from sammen.attendance.access import CLASS_KINDS
+from sammen.attendance.access import CLASS_KINDS, contact_links
 from sammen.roster.access import pupils_for, viewer_for
 from sammen.roster.models import Group, GroupTeacher, Guardian, Guardianship, Pupil, Role, School
 
@@ -35,15 +35,7 @@ LEADER_ROLES = frozenset({Role.LEADER})
 
 def contact_group_ids(user: Any) -> QuerySet[GroupTeacher, Any]:
     """The classes (group ids) where the user is contact teacher, at a school where they work."""
-    viewer = viewer_for(user)
-    if viewer.staff is None or not viewer.school_ids:
-        return GroupTeacher.objects.none().values("group_id")
-    return GroupTeacher.objects.filter(
-        staff=viewer.staff,
-        is_contact_teacher=True,
-        group__kind__in=CLASS_KINDS,
-        group__school_id__in=viewer.school_ids,
-    ).values("group_id")
+    return contact_links(user).values("group_id")
 
 
 def leader_school_ids(user: Any) -> set[int]:

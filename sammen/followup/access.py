@@ -29,10 +29,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from sammen.attendance.access import CLASS_KINDS
+from sammen.attendance.access import contact_links
 from sammen.followup.models import Case, CaseMember, Consent
 from sammen.roster.access import pupils_for, viewer_for
-from sammen.roster.models import GroupTeacher, Guardianship, Pupil, Role, School
+from sammen.roster.models import Guardianship, Pupil, Role, School
 
 LEADER_ROLES = frozenset({Role.LEADER})
 # A named member counts only with one of these roles at the case's school.
@@ -48,14 +48,7 @@ def valid_consents(now: Any = None) -> QuerySet[Consent]:
 
 
 def _contact_pupils(user: Any) -> QuerySet[Pupil]:
-    viewer = viewer_for(user)
-    links = GroupTeacher.objects.filter(
-        staff=viewer.staff,
-        is_contact_teacher=True,
-        group__kind__in=CLASS_KINDS,
-        group__school_id__in=viewer.school_ids,
-    )
-    return Pupil.objects.filter(enrollments__group__in=links.values("group_id"))
+    return Pupil.objects.filter(enrollments__group__in=contact_links(user).values("group_id"))
 
 
 def leader_school_ids(user: Any) -> set[int]:

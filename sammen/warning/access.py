@@ -23,24 +23,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from sammen.attendance.access import CLASS_KINDS
+from sammen.attendance.access import contact_links
 from sammen.roster.access import pupils_for, viewer_for
-from sammen.roster.models import GroupTeacher, Pupil, Role, School
+from sammen.roster.models import Pupil, Role, School
 from sammen.warning.models import Flag
 
 LEADER_ROLES = frozenset({Role.LEADER})
-
-
-def _contact_links(user: Any) -> QuerySet[GroupTeacher]:
-    viewer = viewer_for(user)
-    if viewer.staff is None or not viewer.school_ids:
-        return GroupTeacher.objects.none()
-    return GroupTeacher.objects.filter(
-        staff=viewer.staff,
-        is_contact_teacher=True,
-        group__kind__in=CLASS_KINDS,
-        group__school_id__in=viewer.school_ids,
-    )
 
 
 def leader_school_ids(user: Any) -> set[int]:
@@ -60,7 +48,7 @@ def may_use_queue(user: Any) -> bool:
     cached = getattr(user, "_sammen_may_use_queue", None)
     if isinstance(cached, bool):
         return cached
-    allowed = bool(leader_school_ids(user)) or _contact_links(user).exists()
+    allowed = bool(leader_school_ids(user)) or contact_links(user).exists()
     if user is not None and user.is_authenticated:
         # Read once per request: the navigation asks on every page.
         user._sammen_may_use_queue = allowed
@@ -74,7 +62,7 @@ def flags_for(user: Any) -> QuerySet[Flag]:
         return Flag.objects.none()
     condition = Q(school_id__in=leader_school_ids(user))
     in_my_classes = Pupil.objects.filter(
-        enrollments__group__in=_contact_links(user).values("group_id")
+        enrollments__group__in=contact_links(user).values("group_id")
     ).values("pk")
     condition |= Q(pupil__in=in_my_classes, school_id__in=viewer.school_ids)
     return Flag.objects.filter(condition, pupil__in=pupils_for(user).values("pk"))
